@@ -1,0 +1,22 @@
+import { serve } from "@scallion/core";
+import { app } from "./app.js";
+
+const server = await serve(app, {
+  port: process.env.PORT === undefined ? 8080 : Number(process.env.PORT),
+  host: process.env.HOST ?? "127.0.0.1",
+});
+console.log(`echo example: ${server.url}/echo and ${server.url}/shout`);
+
+// Graceful shutdown: every client gets what was already sent, then 1001.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.log(`${signal}: closing ${server.connections} connection(s)`);
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,224 @@
+import type { IncomingMessage } from "node:http";
+import { STATUS_CODES } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocket } from "ws";
+import { WebSocketServer } from "ws";
+import type { Message } from "../events.js";
+import type { RequestInfo } from "../scope.js";
+import type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "../transport.js";
+
+/** Options of the `ws` transport. */
+export interface WsTransportOptions {
+  /** Largest message accepted, in bytes; a larger one closes the connection with 1009. */
+  readonly maxPayload: number;
+  /** Per-message compression (RFC 7692). */
+  readonly perMessageDeflate: boolean;
+}
+
+/**
+ * The transport on the `ws` package. `ws` runs in `noServer` mode, so a request is only upgraded
+ * once the handler chain has decided; until then the raw socket is held here.
+ */
+export class WsTransport {
+  readonly #wss: WebSocketServer;
+  /** The runtime's decision for a request, read back by `ws` while it writes the 101. */
+  readonly #accepting = new WeakMap<IncomingMessage, AcceptOptions>();
+
+  constructor(options: WsTransportOptions) {
+    this.#wss = new WebSocketServer({
+      noServer: true,
+      clientTracking: false,
+      maxPayload: options.maxPayload,
+      perMessageDeflate: options.perMessageDeflate,
+      handleProtocols: (_offered, req) => this.#accepting.get(req)?.subprotocol ?? false,
+    });
+    this.#wss.on("headers", (headers, req) => {
+      const extra = this.#accepting.get(req)?.headers;
+      if (extra) for (const [name, value] of Object.entries(extra)) headers.push(`${name}: ${value}`);
+    });
+  }
+
+  /**
+   * Checks an upgrade request and returns it pending, or answers it with a 4xx itself when it is
+   * not a valid WebSocket handshake (so no handler ever runs for it).
+   */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): PendingUpgrade | undefined {
+    const problem = handshakeProblem(req);
+    if (problem !== undefined) {
+      socket.on("error", ignore);
+      writeHttpResponse(socket, problem.status, problem.message, problem.headers ?? {});
+      return undefined;
+    }
+    return new WsPendingUpgrade(this.#wss, this.#accepting, req, socket, head);
+  }
+}
+
+class WsPendingUpgrade implements PendingUpgrade {
+  readonly request: RequestInfo;
+  readonly #wss: WebSocketServer;
+  readonly #accepting: WeakMap<IncomingMessage, AcceptOptions>;
+  readonly #req: IncomingMessage;
+  readonly #socket: Duplex;
+  readonly #head: Buffer;
+  #aborted: (() => void) | undefined;
+  #decided = false;
+
+  constructor(
+    wss: WebSocketServer,
+    accepting: WeakMap<IncomingMessage, AcceptOptions>,
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+  ) {
+    this.#wss = wss;
+    this.#accepting = accepting;
+    this.#req = req;
+    this.#socket = socket;
+    this.#head = head;
+    this.request = { url: req.url ?? "/", headers: req.headers, address: req.socket.remoteAddress ?? "" };
+    // Until the handshake is decided nobody else listens: a reset must not become an uncaught error.
+    socket.on("error", ignore);
+    socket.once("close", this.#onClose);
+  }
+
+  readonly #onClose = (): void => {
+    if (this.#decided) return;
+    this.#decided = true;
+    this.#aborted?.();
+  };
+
+  onAbort(listener: () => void): void {
+    this.#aborted = listener;
+  }
+
+  accept(options: AcceptOptions, events: SocketEvents): TransportSocket | undefined {
+    if (!this.#settle()) return undefined;
+    let ws: WebSocket | undefined;
+    this.#accepting.set(this.#req, options);
+    try {
+      // handleUpgrade writes the 101 and calls back synchronously, or destroys a socket whose
+      // client has already gone without calling back.
+      this.#wss.handleUpgrade(this.#req, this.#socket, this.#head, (upgraded) => (ws = upgraded));
+    } finally {
+      this.#accepting.delete(this.#req);
+    }
+    return ws === undefined ? undefined : new WsSocket(ws, events);
+  }
+
+  reject(status: number, body: string, headers: Readonly<Record<string, string>>): void {
+    if (!this.#settle()) return;
+    writeHttpResponse(this.#socket, status, body, headers);
+  }
+
+  #settle(): boolean {
+    if (this.#decided) return false;
+    this.#decided = true;
+    this.#socket.removeListener("close", this.#onClose);
+    return true;
+  }
+}
+
+/** `ws` reports protocol violations by error code; these are the close codes it sends for them. */
+const CLOSE_CODE_OF: Readonly<Record<string, number>> = {
+  WS_ERR_INVALID_UTF8: 1007,
+  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
+  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: 1009,
+  WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008,
+};
+
+class WsSocket implements TransportSocket {
+  readonly #ws: WebSocket;
+
+  constructor(ws: WebSocket, events: SocketEvents) {
+    this.#ws = ws;
+    ws.on("message", (data: Buffer, isBinary) => events.message(isBinary ? data : data.toString()));
+    ws.on("pong", () => events.pong());
+    ws.on("error", (error: Error & { code?: string }) =>
+      events.protocolError(error, CLOSE_CODE_OF[error.code ?? ""] ?? 1002),
+    );
+    ws.on("close", (code, reason) => events.closed(code, reason.toString()));
+  }
+
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount;
+  }
+
+  send(data: Message, done?: (error?: Error) => void): void {
+    this.#ws.send(data, done);
+  }
+
+  close(code: number, reason: string): void {
+    this.#ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.#ws.terminate();
+  }
+
+  pause(): void {
+    this.#ws.pause();
+  }
+
+  resume(): void {
+    this.#ws.resume();
+  }
+
+  ping(): void {
+    this.#ws.ping();
+  }
+}
+
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+interface Problem {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+/** The RFC 6455 §4.2.1 checks, made before any handler runs. */
+function handshakeProblem(req: IncomingMessage): Problem | undefined {
+  const { headers } = req;
+  if (req.method !== "GET") return { status: 405, message: "WebSocket handshakes use GET", headers: { Allow: "GET" } };
+  if (headers.upgrade?.toLowerCase() !== "websocket") return { status: 400, message: "Invalid Upgrade header" };
+  const key = headers["sec-websocket-key"];
+  if (key === undefined || !KEY.test(key)) return { status: 400, message: "Missing or invalid Sec-WebSocket-Key header" };
+  const version = headers["sec-websocket-version"];
+  if (version !== "13" && version !== "8") {
+    return {
+      status: 426,
+      message: "Unsupported Sec-WebSocket-Version",
+      headers: { "Sec-WebSocket-Version": "13, 8" },
+    };
+  }
+  const protocols = headers["sec-websocket-protocol"];
+  if (protocols !== undefined && !protocols.split(",").every((p) => TOKEN.test(p.trim()))) {
+    return { status: 400, message: "Invalid Sec-WebSocket-Protocol header" };
+  }
+  return undefined;
+}
+
+/** Answers a raw socket with a plain-text HTTP response and closes it. */
+export function writeHttpResponse(
+  socket: Duplex,
+  status: number,
+  body: string,
+  headers: Readonly<Record<string, string>>,
+): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const fields = new Map<string, string>([
+    ["connection", "Connection: close"],
+    ["content-type", "Content-Type: text/plain; charset=utf-8"],
+  ]);
+  for (const [name, value] of Object.entries(headers)) fields.set(name.toLowerCase(), `${name}: ${value}`);
+  fields.set("content-length", `Content-Length: ${Buffer.byteLength(body)}`);
+  const head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n${[...fields.values()].join("\r\n")}\r\n\r\n`;
+  socket.once("finish", () => socket.destroy());
+  socket.end(head + body);
+}
+
+function ignore(): void {}

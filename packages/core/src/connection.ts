@@ -1,0 +1,318 @@
+import type { Event, Message, Outcome } from "./events.js";
+import type { Handler } from "./handler.js";
+import type { CloseCause, CloseInfo } from "./lifecycle.js";
+import { Lifecycle } from "./lifecycle.js";
+import { Receiver } from "./receiver.js";
+import type { RuntimeContext } from "./runtime-context.js";
+import type { Scope } from "./scope.js";
+import { createScope } from "./scope.js";
+import type { PendingUpgrade, SocketEvents, TransportSocket } from "./transport.js";
+
+type State = "handshake" | "open" | "closing" | "closed";
+
+/** Why the server ended a connection, recorded when it decides, reported when the socket is gone. */
+interface Ending {
+  readonly cause: CloseCause;
+  readonly code: number;
+  readonly reason: string;
+  readonly error?: unknown;
+  readonly status?: number;
+}
+
+/**
+ * One connection: drives the handler's iterator, carries out each event it yields, feeds the
+ * receiver from the socket and runs the end-of-connection hooks exactly once.
+ */
+export class Connection implements SocketEvents {
+  readonly scope: Scope;
+  readonly #runtime: RuntimeContext;
+  readonly #pending: PendingUpgrade;
+  readonly #receiver: Receiver;
+  readonly #abort = new AbortController();
+  readonly #lifecycle = new Lifecycle();
+  #state: State = "handshake";
+  #socket: TransportSocket | undefined;
+  #ending: Ending | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #drained: ((outcome: Outcome) => void) | undefined;
+  #pingSentAt = 0;
+  #lastPong = 0;
+  /** Settles once the socket is gone and every hook has run. */
+  readonly ended: Promise<void>;
+  #resolveEnded!: () => void;
+
+  constructor(runtime: RuntimeContext, pending: PendingUpgrade) {
+    this.#runtime = runtime;
+    this.#pending = pending;
+    this.scope = createScope(pending.request, this.#abort.signal, this.#lifecycle);
+    this.#receiver = new Receiver<Message>(runtime.options.maxQueue, {
+      pause: () => this.#socket?.pause(),
+      resume: () => this.#socket?.resume(),
+      firstRead: () => {
+        if (this.#state === "handshake") this.#open();
+      },
+    });
+    this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  /** Messages waiting in the receiver's queue. */
+  get queued(): number {
+    return this.#receiver.queued;
+  }
+
+  start(app: Handler): void {
+    this.#pending.onAbort(() => this.closed(1006, ""));
+    this.#timer = setTimeout(() => this.#abandon(), this.#runtime.options.handshakeTimeout);
+    this.#timer.unref();
+    if (app.length < 2) this.#receiver.discard();
+    let iterator: AsyncIterator<Event, unknown, Outcome>;
+    try {
+      iterator = app(this.scope, this.#receiver)[Symbol.asyncIterator]();
+    } catch (error) {
+      this.#crash(error);
+      return;
+    }
+    void this.#drive(iterator);
+  }
+
+  async #drive(iterator: AsyncIterator<Event, unknown, Outcome>): Promise<void> {
+    let result: IteratorResult<Event, unknown>;
+    try {
+      result = await iterator.next();
+      while (!result.done && !this.#finished) {
+        let outcome: Outcome | Promise<Outcome>;
+        try {
+          outcome = this.#perform(result.value);
+        } catch (error) {
+          // A misuse (a second accept, an unoffered subprotocol …) is thrown at the yield, where
+          // the handler can see it, and crashes the connection only if uncaught there.
+          result = await (iterator.throw?.(error) ?? Promise.reject(error));
+          continue;
+        }
+        if (typeof outcome !== "string") outcome = await outcome;
+        if (this.#finished) break;
+        result = await iterator.next(outcome);
+      }
+    } catch (error) {
+      this.#crash(error);
+      return;
+    }
+    if (result.done) {
+      this.#complete();
+      return;
+    }
+    // The connection is over while the generator is suspended: finish it so its finally blocks run.
+    try {
+      while (!(await (iterator.return?.() ?? Promise.resolve({ done: true }))).done);
+    } catch (error) {
+      this.#logCrash(error);
+    }
+  }
+
+  /** Whether the generator should be stopped rather than resumed. */
+  get #finished(): boolean {
+    return this.#state === "closing" || this.#state === "closed";
+  }
+
+  #perform(event: Event): Outcome | Promise<Outcome> {
+    if (typeof event !== "object" || event === null) throw notAnEvent(event);
+    switch (event.type) {
+      case "websocket.send": {
+        if (this.#state === "handshake") this.#open();
+        if (this.#state !== "open") return "dropped";
+        const data = event.text ?? event.bytes;
+        if (data === undefined) throw notAnEvent(event);
+        return this.#send(data);
+      }
+      case "websocket.accept": {
+        if (this.#state === "closed") return "dropped";
+        if (this.#state !== "handshake") throw new TypeError("accept(): the handshake was already accepted");
+        const { subprotocol } = event;
+        if (subprotocol !== undefined && !this.scope.subprotocols.includes(subprotocol)) {
+          throw new TypeError(
+            `accept(): subprotocol "${subprotocol}" was not offered by the client (offered: ${
+              this.scope.subprotocols.join(", ") || "none"
+            })`,
+          );
+        }
+        this.#open(subprotocol, event.headers);
+        return (this.#state as State) === "open" ? "accepted" : "dropped";
+      }
+      case "websocket.reject": {
+        if (this.#state === "closed") return "dropped";
+        if (this.#state !== "handshake") {
+          throw new TypeError("reject() after the handshake was accepted: yield close(code, reason) instead");
+        }
+        this.#ending = { cause: "server", code: 1006, reason: "", status: event.status };
+        this.#pending.reject(event.status, event.body, event.headers ?? {});
+        this.closed(1006, "");
+        return "dropped";
+      }
+      case "websocket.close": {
+        if (this.#state === "handshake") this.#open();
+        this.#close("server", event.code, event.reason);
+        return "dropped";
+      }
+      default:
+        throw notAnEvent(event);
+    }
+  }
+
+  #open(subprotocol?: string, headers?: Readonly<Record<string, string>>): void {
+    clearTimeout(this.#timer);
+    const socket = this.#pending.accept({ subprotocol, headers }, this);
+    if (socket === undefined) {
+      this.closed(1006, "");
+      return;
+    }
+    this.#socket = socket;
+    this.#state = "open";
+    this.#lastPong = Date.now();
+    this.#runtime.opened(this);
+  }
+
+  #send(data: Message): Outcome | Promise<Outcome> {
+    const socket = this.#socket as TransportSocket;
+    socket.send(data, this.#written);
+    if (socket.bufferedAmount <= this.#runtime.options.highWaterMark) return "sent";
+    return new Promise((resolve) => (this.#drained = resolve));
+  }
+
+  /** Runs as each send is written out: a handler paused by backpressure resumes below the mark. */
+  readonly #written = (): void => {
+    const drained = this.#drained;
+    if (drained === undefined || this.#socket === undefined) return;
+    if (this.#socket.bufferedAmount > this.#runtime.options.highWaterMark) return;
+    this.#drained = undefined;
+    drained("sent");
+  };
+
+  /** The generator returned: close 1000 (accepting first if it never decided). */
+  #complete(): void {
+    if (this.#state === "handshake") this.#open();
+    this.#close("server", 1000, "");
+  }
+
+  /** Starts the closing handshake; the socket is terminated if it does not finish in time. */
+  #close(cause: CloseCause, code: number, reason: string, error?: unknown): void {
+    if (this.#state !== "open") return;
+    this.#state = "closing";
+    this.#ending = { cause, code, reason, error };
+    const socket = this.#socket as TransportSocket;
+    socket.close(code, reason);
+    this.#timer = setTimeout(() => socket.terminate(), this.#runtime.options.closeTimeout);
+    this.#timer.unref();
+  }
+
+  /** The handler threw: HTTP 500 before the handshake, close 1011 after it. */
+  #crash(error: unknown): void {
+    this.#logCrash(error);
+    if (this.#state === "handshake") {
+      this.#ending = { cause: "error", code: 1006, reason: "", error, status: 500 };
+      this.#pending.reject(500, "Internal Server Error", {});
+      this.closed(1006, "");
+    } else {
+      this.#close("error", 1011, "Internal error", error);
+    }
+  }
+
+  #logCrash(error: unknown): void {
+    this.#runtime.logger.error({ connection: this.scope.id, path: this.scope.path, err: error }, "handler threw");
+  }
+
+  /** Nothing decided the handshake within handshakeTimeout: answer 503 and give up. */
+  #abandon(): void {
+    if (this.#state !== "handshake") return;
+    this.#runtime.logger.warn({ connection: this.scope.id, path: this.scope.path }, "handshake timed out");
+    this.#ending = { cause: "server", code: 1006, reason: "", status: 503 };
+    this.#pending.reject(503, "Handshake timed out", {});
+    this.closed(1006, "");
+  }
+
+  /** Server shutdown: the receiver ends, the close frame follows every send already made. */
+  shutdown(code: number, reason: string): void {
+    if (this.#state === "handshake") {
+      this.#ending = { cause: "shutdown", code: 1006, reason: "", status: 503 };
+      this.#pending.reject(503, "Server is shutting down", {});
+      this.closed(1006, "");
+      return;
+    }
+    this.#receiver.end();
+    this.#close("shutdown", code, reason);
+  }
+
+  /** Drops the connection without a closing handshake, e.g. when the heartbeat finds it dead. */
+  drop(cause: CloseCause): void {
+    if (this.#state !== "open" && this.#state !== "closing") return;
+    this.#ending ??= { cause, code: 1006, reason: "" };
+    this.#socket?.terminate();
+  }
+
+  /** Called by the runtime's heartbeat timer: pings an idle connection, drops a silent one. */
+  heartbeat(now: number, interval: number, timeout: number | null): void {
+    if (this.#state !== "open") return;
+    if (this.#pingSentAt !== 0) {
+      if (timeout !== null && now - this.#pingSentAt >= timeout) this.drop("heartbeat");
+      return;
+    }
+    if (now - this.#lastPong >= interval) {
+      this.#pingSentAt = now;
+      this.#socket?.ping();
+    }
+  }
+
+  // SocketEvents: what the transport reports.
+
+  message(data: Message): void {
+    this.#receiver.push(data);
+  }
+
+  pong(): void {
+    this.#pingSentAt = 0;
+    this.#lastPong = Date.now();
+  }
+
+  protocolError(error: Error, code: number): void {
+    this.#ending ??= { cause: "error", code, reason: "", error };
+    this.#runtime.logger.warn(
+      { connection: this.scope.id, code, err: error.message },
+      "client broke the protocol; closing",
+    );
+  }
+
+  closed(code: number, reason: string): void {
+    if (this.#state === "closed") return;
+    const wasOpen = this.#state !== "handshake";
+    this.#state = "closed";
+    clearTimeout(this.#timer);
+    this.#receiver.end();
+    this.#abort.abort();
+    this.#drained?.("dropped");
+    this.#drained = undefined;
+    const ending = this.#ending;
+    const info: CloseInfo = ending ?? { code, reason, cause: "client" };
+    this.#lifecycle
+      .end(info, (error, hook) =>
+        this.#runtime.logger.error({ connection: this.scope.id, err: error }, `${hook} hook threw`),
+      )
+      .finally(() => {
+        this.#runtime.ended(this, wasOpen);
+        this.#resolveEnded();
+      })
+      .catch(() => {});
+  }
+}
+
+function notAnEvent(value: unknown): TypeError {
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  return new TypeError(`handler yielded ${shown.slice(0, 100)}, which is not an event: yield send(…), close(…) …`);
+}

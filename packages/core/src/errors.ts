@@ -1,0 +1,61 @@
+/**
+ * Thrown when `serve()` or a factory is given an option it cannot use. `option` names it; `code`
+ * is `"SCALLION_INVALID_OPTION"`, so it can be recognised without `instanceof`.
+ */
+export class OptionError extends TypeError {
+  override readonly name = "OptionError";
+  readonly code = "SCALLION_INVALID_OPTION";
+  readonly option: string;
+
+  constructor(where: string, option: string, message: string) {
+    super(`${where}: option "${option}" ${message}`);
+    this.option = option;
+  }
+}
+
+/** A check returns what the value should have been, or undefined when it is fine. */
+export type OptionCheck = (value: unknown) => string | undefined;
+
+export const optionChecks = {
+  positiveInteger: (v: unknown) => (Number.isSafeInteger(v) && (v as number) > 0 ? undefined : "a positive integer"),
+  port: (v: unknown) => (Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535 ? undefined : "an integer from 0 to 65535"),
+  string: (v: unknown) => (typeof v === "string" && v !== "" ? undefined : "a non-empty string"),
+  boolean: (v: unknown) => (typeof v === "boolean" ? undefined : "a boolean"),
+  duration: (v: unknown) => (Number.isFinite(v) && (v as number) > 0 ? undefined : "a positive number of milliseconds"),
+  durationOrNull: (v: unknown) =>
+    v === null || (Number.isFinite(v) && (v as number) > 0) ? undefined : "a positive number of milliseconds, or null to disable",
+  logger: (v: unknown) =>
+    v === false ||
+    (typeof v === "object" &&
+      v !== null &&
+      ["info", "warn", "error"].every((m) => typeof (v as Record<string, unknown>)[m] === "function"))
+      ? undefined
+      : "an object with info, warn and error methods, or false",
+} satisfies Record<string, OptionCheck>;
+
+/**
+ * Validates an options object against `checks` at start-up: an unknown name or a value of the
+ * wrong type or range throws an {@link OptionError} naming the option.
+ */
+export function checkOptions(where: string, options: unknown, checks: Readonly<Record<string, OptionCheck>>): void {
+  if (options === undefined) return;
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    throw new TypeError(`${where}: options must be an object`);
+  }
+  for (const [name, value] of Object.entries(options)) {
+    const check = checks[name];
+    if (check === undefined) {
+      throw new OptionError(where, name, `is not known (known: ${Object.keys(checks).join(", ")})`);
+    }
+    if (value === undefined) continue;
+    const expected = check(value);
+    if (expected !== undefined) throw new OptionError(where, name, `must be ${expected}, got ${show(value)}`);
+  }
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "function") return "a function";
+  if (typeof value === "object" && value !== null) return Array.isArray(value) ? "an array" : "an object";
+  return String(value);
+}

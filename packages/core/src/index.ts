@@ -1,0 +1,32 @@
+export { accept, close, reject, send, sendJson } from "./events.js";
+export type {
+  AcceptEvent,
+  CloseEvent,
+  Event,
+  Message,
+  Outcome,
+  RejectEvent,
+  SendBytesEvent,
+  SendEvent,
+  SendTextEvent,
+} from "./events.js";
+export { isSendableCloseCode, MAX_CLOSE_REASON_BYTES, truncateCloseReason } from "./close-codes.js";
+export type { Handler, Middleware } from "./handler.js";
+export type { RequestInfo, Scope } from "./scope.js";
+export { createScope } from "./scope.js";
+export type { CloseCause, CloseInfo, DisconnectInfo } from "./lifecycle.js";
+export { Lifecycle, lifecycleOf } from "./lifecycle.js";
+export { Receiver } from "./receiver.js";
+export type { ReceiverControl } from "./receiver.js";
+export { merge } from "./merge.js";
+export type { Tagged } from "./merge.js";
+export { hooks, websocket } from "./hooks.js";
+export type { ConnectDecision, HookOptions } from "./hooks.js";
+export type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "./transport.js";
+export { Runtime } from "./runtime.js";
+export type { CloseOptions, RuntimeOptions } from "./runtime.js";
+export { serve } from "./serve.js";
+export type { Server, ServeOptions } from "./serve.js";
+export { OptionError } from "./errors.js";
+export type { Logger } from "./logger.js";
+export { consoleLogger, silentLogger } from "./logger.js";

@@ -1,0 +1,148 @@
+import { Connection } from "./connection.js";
+import { checkOptions, optionChecks } from "./errors.js";
+import { assertCloseFrame } from "./close-codes.js";
+import type { Handler } from "./handler.js";
+import type { Logger } from "./logger.js";
+import { consoleLogger, silentLogger } from "./logger.js";
+import type { ResolvedRuntimeOptions, RuntimeContext } from "./runtime-context.js";
+import type { PendingUpgrade } from "./transport.js";
+
+/** Options of the runtime, shared by every way of serving. */
+export interface RuntimeOptions {
+  /** Messages the receiver queues before the socket is paused. Default 32. */
+  maxQueue?: number;
+  /** Bytes buffered for a socket above which a yielded send waits for the socket to drain. Default 64 KiB. */
+  highWaterMark?: number;
+  /** Milliseconds of silence before the server pings a client; `null` disables the heartbeat. Default 20 s. */
+  pingInterval?: number | null;
+  /** Milliseconds to wait for the pong before dropping the client; `null` never drops. Default 20 s. */
+  pingTimeout?: number | null;
+  /** Milliseconds for the handler chain to decide the handshake before a 503. Default 10 s. */
+  handshakeTimeout?: number;
+  /** Milliseconds to wait for the client's close frame before terminating the socket. Default 10 s. */
+  closeTimeout?: number;
+  /** Where errors and warnings go: `console` by default, `false` for silence, or e.g. a pino logger. */
+  logger?: Logger | false;
+}
+
+export const runtimeOptionChecks = {
+  maxQueue: optionChecks.positiveInteger,
+  highWaterMark: optionChecks.positiveInteger,
+  pingInterval: optionChecks.durationOrNull,
+  pingTimeout: optionChecks.durationOrNull,
+  handshakeTimeout: optionChecks.duration,
+  closeTimeout: optionChecks.duration,
+  logger: optionChecks.logger,
+};
+
+/** Options of a graceful shutdown. */
+export interface CloseOptions {
+  /** The close code sent to every client. Default 1001 (going away). */
+  code?: number;
+  reason?: string;
+  /** Milliseconds to wait for closing handshakes before terminating what is left. Default closeTimeout. */
+  timeout?: number;
+}
+
+/**
+ * Runs one app over any transport: owns the connections, the heartbeat and graceful shutdown.
+ * Transports hand it {@link PendingUpgrade}s; `serve()` and the test harness are built on it.
+ */
+export class Runtime implements RuntimeContext {
+  readonly options: ResolvedRuntimeOptions;
+  readonly logger: Logger;
+  readonly #app: Handler;
+  readonly #connections = new Set<Connection>();
+  #open = 0;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #closing: Promise<void> | undefined;
+  #idle: (() => void) | undefined;
+
+  constructor(app: Handler, options: RuntimeOptions = {}, where = "Runtime") {
+    if (typeof app !== "function") throw new TypeError(`${where}: app must be a handler function`);
+    checkOptions(where, options, runtimeOptionChecks);
+    this.#app = app;
+    this.options = {
+      maxQueue: options.maxQueue ?? 32,
+      highWaterMark: options.highWaterMark ?? 64 * 1024,
+      pingInterval: options.pingInterval === undefined ? 20_000 : options.pingInterval,
+      pingTimeout: options.pingTimeout === undefined ? 20_000 : options.pingTimeout,
+      handshakeTimeout: options.handshakeTimeout ?? 10_000,
+      closeTimeout: options.closeTimeout ?? 10_000,
+    };
+    this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+  }
+
+  /** Open connections: accepted and not yet closed. */
+  get connections(): number {
+    return this.#open;
+  }
+
+  /** Whether `close()` has been called. */
+  get closing(): boolean {
+    return this.#closing !== undefined;
+  }
+
+  /** Runs the app for one upgrade request. After `close()`, new requests get 503. */
+  handle(pending: PendingUpgrade): void {
+    if (this.#closing !== undefined) {
+      pending.reject(503, "Server is shutting down", {});
+      return;
+    }
+    const connection = new Connection(this, pending);
+    this.#connections.add(connection);
+    connection.start(this.#app);
+  }
+
+  opened(_connection: Connection): void {
+    this.#open++;
+    if (this.#open === 1) this.#startHeartbeat();
+  }
+
+  ended(connection: Connection, wasOpen: boolean): void {
+    this.#connections.delete(connection);
+    if (wasOpen && --this.#open === 0) this.#stopHeartbeat();
+    if (this.#connections.size === 0) this.#idle?.();
+  }
+
+  /**
+   * Graceful shutdown: new upgrades get 503, every receiver ends, every send already yielded is
+   * delivered before the close frame, closing handshakes are awaited up to `timeout`, then what is
+   * left is terminated. Resolves when every connection is gone and its hooks have run.
+   */
+  close(options: CloseOptions = {}): Promise<void> {
+    this.#closing ??= this.#shutdown(options);
+    return this.#closing;
+  }
+
+  async #shutdown({ code = 1001, reason = "", timeout = this.options.closeTimeout }: CloseOptions): Promise<void> {
+    assertCloseFrame(code, reason);
+    const idle = new Promise<void>((resolve) => (this.#idle = resolve));
+    if (this.#connections.size === 0) this.#idle?.();
+    for (const connection of this.#connections) connection.shutdown(code, reason);
+    const timer = setTimeout(() => {
+      for (const connection of this.#connections) connection.drop("shutdown");
+    }, timeout);
+    await idle;
+    clearTimeout(timer);
+    this.#stopHeartbeat();
+  }
+
+  #startHeartbeat(): void {
+    const { pingInterval, pingTimeout } = this.options;
+    if (pingInterval === null) return;
+    // One timer for all connections; ticking at a quarter of the shortest period keeps the
+    // detection within 25% of the configured bounds.
+    const tick = Math.max(10, Math.min(pingInterval, pingTimeout ?? pingInterval) / 4);
+    this.#heartbeat = setInterval(() => {
+      const now = Date.now();
+      for (const connection of this.#connections) connection.heartbeat(now, pingInterval, pingTimeout);
+    }, tick);
+    this.#heartbeat.unref();
+  }
+
+  #stopHeartbeat(): void {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = undefined;
+  }
+}

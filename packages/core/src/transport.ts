@@ -1,0 +1,50 @@
+import type { Message } from "./events.js";
+import type { RequestInfo } from "./scope.js";
+
+/**
+ * The contract between the runtime and a way of carrying WebSockets: the `ws` adapter is one
+ * implementation, the in-memory test transport another. A transport hands the runtime one
+ * {@link PendingUpgrade} per upgrade request and nothing is upgraded until the runtime decides.
+ */
+export interface PendingUpgrade {
+  readonly request: RequestInfo;
+  /** Completes the handshake (101); returns undefined when the client has already gone. */
+  accept(options: AcceptOptions, events: SocketEvents): TransportSocket | undefined;
+  /** Answers with an HTTP response instead of upgrading, then closes. */
+  reject(status: number, body: string, headers: Readonly<Record<string, string>>): void;
+  /** Called at most once if the client goes away before the handshake is decided. */
+  onAbort(listener: () => void): void;
+}
+
+export interface AcceptOptions {
+  /** One of the subprotocols the client offered. */
+  readonly subprotocol?: string | undefined;
+  /** Extra response headers for the 101. */
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
+/** What an open socket reports to the runtime. */
+export interface SocketEvents {
+  message(data: Message): void;
+  pong(): void;
+  /** The client broke the protocol; `code` is what the transport closes with (1002, 1007, 1009 …). */
+  protocolError(error: Error, code: number): void;
+  /** The connection is gone: `code`/`reason` from the peer's close frame, 1005 without a code, 1006 on a drop. */
+  closed(code: number, reason: string): void;
+}
+
+/** An open WebSocket as the runtime drives it. */
+export interface TransportSocket {
+  /** Sends one message; `done` runs once the transport has written it out (or failed to). */
+  send(data: Message, done?: (error?: Error) => void): void;
+  /** Bytes accepted by `send` and not yet written to the network. */
+  readonly bufferedAmount: number;
+  /** Starts the closing handshake. */
+  close(code: number, reason: string): void;
+  /** Drops the connection at once, without a closing handshake. */
+  terminate(): void;
+  /** Stops reading from the client (TCP backpressure). */
+  pause(): void;
+  resume(): void;
+  ping(): void;
+}
