@@ -35,6 +35,9 @@ export class Connection implements SocketEvents {
   #ending: Ending | undefined;
   #timer: NodeJS.Timeout | undefined;
   #drained: ((outcome: Outcome) => void) | undefined;
+  /** Set once the generator must not be resumed: it yielded close/reject, or ignored a "dropped". */
+  #stop = false;
+  #dropped = false;
   #pingSentAt = 0;
   #lastPong = 0;
   /** Settles once the socket is gone and every hook has run. */
@@ -83,7 +86,7 @@ export class Connection implements SocketEvents {
     let result: IteratorResult<Event, unknown>;
     try {
       result = await iterator.next();
-      while (!result.done && !this.#finished) {
+      while (!result.done && !this.#stop) {
         let outcome: Outcome | Promise<Outcome>;
         try {
           outcome = this.#perform(result.value);
@@ -94,7 +97,7 @@ export class Connection implements SocketEvents {
           continue;
         }
         if (typeof outcome !== "string") outcome = await outcome;
-        if (this.#finished) break;
+        if (this.#stop) break;
         result = await iterator.next(outcome);
       }
     } catch (error) {
@@ -113,23 +116,24 @@ export class Connection implements SocketEvents {
     }
   }
 
-  /** Whether the generator should be stopped rather than resumed. */
-  get #finished(): boolean {
-    return this.#state === "closing" || this.#state === "closed";
-  }
-
   #perform(event: Event): Outcome | Promise<Outcome> {
     if (typeof event !== "object" || event === null) throw notAnEvent(event);
+    if (this.#state === "closing" || this.#state === "closed") {
+      // The connection is over. The handler learns it from this yield's "dropped"; a handler
+      // that yields again regardless is finished, so an ignored outcome cannot spin forever.
+      if (this.#dropped) this.#stop = true;
+      this.#dropped = true;
+      return "dropped";
+    }
     switch (event.type) {
       case "websocket.send": {
         if (this.#state === "handshake") this.#open();
-        if (this.#state !== "open") return "dropped";
+        if ((this.#state as State) !== "open") return "dropped";
         const data = event.text ?? event.bytes;
         if (data === undefined) throw notAnEvent(event);
         return this.#send(data);
       }
       case "websocket.accept": {
-        if (this.#state === "closed") return "dropped";
         if (this.#state !== "handshake") throw new TypeError("accept(): the handshake was already accepted");
         const { subprotocol } = event;
         if (subprotocol !== undefined && !this.scope.subprotocols.includes(subprotocol)) {
@@ -143,16 +147,17 @@ export class Connection implements SocketEvents {
         return (this.#state as State) === "open" ? "accepted" : "dropped";
       }
       case "websocket.reject": {
-        if (this.#state === "closed") return "dropped";
         if (this.#state !== "handshake") {
           throw new TypeError("reject() after the handshake was accepted: yield close(code, reason) instead");
         }
+        this.#stop = true;
         this.#ending = { cause: "server", code: 1006, reason: "", status: event.status };
         this.#pending.reject(event.status, event.body, event.headers ?? {});
         this.closed(1006, "");
         return "dropped";
       }
       case "websocket.close": {
+        this.#stop = true;
         if (this.#state === "handshake") this.#open();
         this.#close("server", event.code, event.reason);
         return "dropped";
