@@ -47,7 +47,7 @@ export class Connection implements SocketEvents {
   constructor(runtime: RuntimeContext, pending: PendingUpgrade) {
     this.#runtime = runtime;
     this.#pending = pending;
-    this.scope = createScope(pending.request, this.#abort.signal, this.#lifecycle);
+    this.scope = createScope(pending.request, this.#abort.signal, this.#lifecycle, runtime.options.trustProxy);
     this.#receiver = new Receiver<Message>(runtime.options.maxQueue, {
       pause: () => this.#socket?.pause(),
       resume: () => this.#socket?.resume(),
@@ -65,6 +65,11 @@ export class Connection implements SocketEvents {
   /** Messages waiting in the receiver's queue. */
   get queued(): number {
     return this.#receiver.queued;
+  }
+
+  /** Bytes sent and not yet written to the network. */
+  get bufferedAmount(): number {
+    return this.#socket?.bufferedAmount ?? 0;
   }
 
   start(app: Handler): void {
@@ -183,6 +188,7 @@ export class Connection implements SocketEvents {
   #send(data: Message): Outcome | Promise<Outcome> {
     const socket = this.#socket as TransportSocket;
     socket.send(data, this.#written);
+    this.#runtime.counters.messagesOut++;
     if (socket.bufferedAmount <= this.#runtime.options.highWaterMark) return "sent";
     return new Promise((resolve) => (this.#drained = resolve));
   }
@@ -273,7 +279,9 @@ export class Connection implements SocketEvents {
   // SocketEvents: what the transport reports.
 
   message(data: Message): void {
-    this.#receiver.push(data);
+    const counters = this.#runtime.counters;
+    counters.messagesIn++;
+    if (!this.#receiver.push(data)) counters.messagesDiscarded++;
   }
 
   pong(): void {
@@ -300,6 +308,9 @@ export class Connection implements SocketEvents {
     this.#drained = undefined;
     const ending = this.#ending;
     const info: CloseInfo = ending ?? { code, reason, cause: "client" };
+    const counters = this.#runtime.counters;
+    if (info.status !== undefined) counters.rejectedWith(info.status);
+    else counters.closes[info.cause]++;
     this.#lifecycle
       .end(info, (error, hook) =>
         this.#runtime.logger.error({ connection: this.scope.id, err: error }, `${hook} hook threw`),

@@ -24,6 +24,10 @@ export const optionChecks = {
   duration: (v: unknown) => (Number.isFinite(v) && (v as number) > 0 ? undefined : "a positive number of milliseconds"),
   durationOrNull: (v: unknown) =>
     v === null || (Number.isFinite(v) && (v as number) > 0) ? undefined : "a positive number of milliseconds, or null to disable",
+  trustProxy: (v: unknown) =>
+    typeof v === "boolean" || (Number.isSafeInteger(v) && (v as number) >= 0)
+      ? undefined
+      : "a boolean or a number of proxy hops",
   logger: (v: unknown) =>
     v === false ||
     (typeof v === "object" &&

@@ -26,7 +26,11 @@ export type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } fro
 export { Runtime } from "./runtime.js";
 export type { CloseOptions, RuntimeOptions } from "./runtime.js";
 export { serve } from "./serve.js";
-export type { Server, ServeOptions } from "./serve.js";
+export { attach, upgradeHandler } from "./upgrade.js";
+export type { Endpoint, UpgradeHandler, UpgradeOptions } from "./upgrade.js";
+export type { TrustProxy } from "./client-address.js";
+export type { ServerStats } from "./stats.js";
+export type { Server, ServerAddress, ServeOptions } from "./serve.js";
 export { OptionError } from "./errors.js";
 export type { Logger } from "./logger.js";
 export { consoleLogger, silentLogger } from "./logger.js";

@@ -61,24 +61,25 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
     this.#unpause();
   }
 
-  /** Called by the runtime for each message from the client. */
-  push(message: T): void {
-    if (this.#ended) return;
+  /** Called by the runtime for each message from the client; false when it was discarded. */
+  push(message: T): boolean {
+    if (this.#ended) return false;
     if (this.#discarding) {
       this.#discarded++;
-      return;
+      return false;
     }
     const waiting = this.#waiting;
     if (waiting !== undefined) {
       this.#waiting = undefined;
       waiting({ done: false, value: message });
-      return;
+      return true;
     }
     this.#queue.push(message);
     if (!this.#paused && this.#queue.length >= this.#maxQueue) {
       this.#paused = true;
       this.#control.pause();
     }
+    return true;
   }
 
   /** Called by the runtime when the connection ends: queued messages are dropped, readers see the end. */

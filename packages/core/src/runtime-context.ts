@@ -1,5 +1,7 @@
+import type { TrustProxy } from "./client-address.js";
 import type { Connection } from "./connection.js";
 import type { Logger } from "./logger.js";
+import type { Counters } from "./stats.js";
 
 /** Options the runtime applies to every connection, after defaults. */
 export interface ResolvedRuntimeOptions {
@@ -9,12 +11,14 @@ export interface ResolvedRuntimeOptions {
   readonly pingTimeout: number | null;
   readonly handshakeTimeout: number;
   readonly closeTimeout: number;
+  readonly trustProxy: TrustProxy;
 }
 
 /** What a connection needs from the runtime that owns it. */
 export interface RuntimeContext {
   readonly options: ResolvedRuntimeOptions;
   readonly logger: Logger;
+  readonly counters: Counters;
   opened(connection: Connection): void;
   ended(connection: Connection, wasOpen: boolean): void;
 }

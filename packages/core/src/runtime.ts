@@ -1,3 +1,4 @@
+import type { TrustProxy } from "./client-address.js";
 import { Connection } from "./connection.js";
 import { checkOptions, optionChecks } from "./errors.js";
 import { assertCloseFrame } from "./close-codes.js";
@@ -5,6 +6,8 @@ import type { Handler } from "./handler.js";
 import type { Logger } from "./logger.js";
 import { consoleLogger, silentLogger } from "./logger.js";
 import type { ResolvedRuntimeOptions, RuntimeContext } from "./runtime-context.js";
+import type { ServerStats } from "./stats.js";
+import { Counters } from "./stats.js";
 import type { PendingUpgrade } from "./transport.js";
 
 /** Options of the runtime, shared by every way of serving. */
@@ -21,6 +24,11 @@ export interface RuntimeOptions {
   handshakeTimeout?: number;
   /** Milliseconds to wait for the client's close frame before terminating the socket. Default 10 s. */
   closeTimeout?: number;
+  /**
+   * Behind a reverse proxy: take `scope.address` from `X-Forwarded-For`/`X-Real-IP`. `true` trusts
+   * every proxy, a number that many hops. Default false: the socket's address.
+   */
+  trustProxy?: TrustProxy;
   /** Where errors and warnings go: `console` by default, `false` for silence, or e.g. a pino logger. */
   logger?: Logger | false;
 }
@@ -33,6 +41,7 @@ export const runtimeOptionChecks = {
   handshakeTimeout: optionChecks.duration,
   closeTimeout: optionChecks.duration,
   logger: optionChecks.logger,
+  trustProxy: optionChecks.trustProxy,
 };
 
 /** Options of a graceful shutdown. */
@@ -51,6 +60,7 @@ export interface CloseOptions {
 export class Runtime implements RuntimeContext {
   readonly options: ResolvedRuntimeOptions;
   readonly logger: Logger;
+  readonly counters = new Counters();
   readonly #app: Handler;
   readonly #connections = new Set<Connection>();
   #open = 0;
@@ -69,6 +79,7 @@ export class Runtime implements RuntimeContext {
       pingTimeout: options.pingTimeout === undefined ? 20_000 : options.pingTimeout,
       handshakeTimeout: options.handshakeTimeout ?? 10_000,
       closeTimeout: options.closeTimeout ?? 10_000,
+      trustProxy: options.trustProxy ?? false,
     };
     this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
   }
@@ -76,6 +87,30 @@ export class Runtime implements RuntimeContext {
   /** Open connections: accepted and not yet closed. */
   get connections(): number {
     return this.#open;
+  }
+
+  /** A snapshot of the connections and of the counters since the start. */
+  stats(): ServerStats {
+    let queuedMessages = 0;
+    let bufferedBytes = 0;
+    let handshakes = 0;
+    for (const connection of this.#connections) {
+      queuedMessages += connection.queued;
+      bufferedBytes += connection.bufferedAmount;
+      if (connection.state === "handshake") handshakes++;
+    }
+    const { messagesIn, messagesOut, messagesDiscarded, closes, rejected } = this.counters;
+    return {
+      connections: this.#open,
+      handshakes,
+      queuedMessages,
+      bufferedBytes,
+      messagesIn,
+      messagesOut,
+      messagesDiscarded,
+      closes: { ...closes },
+      rejected: { ...rejected },
+    };
   }
 
   /** Whether `close()` has been called. */
@@ -86,6 +121,7 @@ export class Runtime implements RuntimeContext {
   /** Runs the app for one upgrade request. After `close()`, new requests get 503. */
   handle(pending: PendingUpgrade): void {
     if (this.#closing !== undefined) {
+      this.counters.rejectedWith(503);
       pending.reject(503, "Server is shutting down", {});
       return;
     }

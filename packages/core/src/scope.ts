@@ -1,4 +1,6 @@
 import { randomUUID } from "node:crypto";
+import type { TrustProxy } from "./client-address.js";
+import { clientAddress } from "./client-address.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { kLifecycle } from "./lifecycle.js";
 
@@ -19,7 +21,7 @@ export interface Scope {
   readonly headers: Readonly<Record<string, string>>;
   /** The subprotocols the client offered, in its order of preference. */
   readonly subprotocols: readonly string[];
-  /** The client's IP address. */
+  /** The client's IP address: the socket's, or with `trustProxy`, what the proxies forwarded. */
   readonly address: string;
   /** Path parameters, filled by the router. */
   readonly params: Readonly<Record<string, string>>;
@@ -35,7 +37,12 @@ export interface RequestInfo {
 }
 
 /** Builds the scope of a new connection. */
-export function createScope(request: RequestInfo, signal: AbortSignal, lifecycle: Lifecycle): Scope {
+export function createScope(
+  request: RequestInfo,
+  signal: AbortSignal,
+  lifecycle: Lifecycle,
+  trustProxy: TrustProxy = false,
+): Scope {
   const { url } = request;
   const q = url.indexOf("?");
   const headers = normalizeHeaders(request.headers);
@@ -46,7 +53,7 @@ export function createScope(request: RequestInfo, signal: AbortSignal, lifecycle
     query: q === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(q + 1))),
     headers,
     subprotocols: parseSubprotocols(headers["sec-websocket-protocol"]),
-    address: request.address,
+    address: clientAddress(request.address, request.headers, trustProxy),
     params: {},
     signal,
     [kLifecycle]: lifecycle,

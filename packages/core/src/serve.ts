@@ -1,42 +1,57 @@
-import type { AddressInfo } from "node:net";
 import { createServer } from "node:http";
-import { WsTransport } from "./adapters/ws.js";
+import type { AddressInfo } from "node:net";
 import { checkOptions, optionChecks } from "./errors.js";
 import type { Handler } from "./handler.js";
-import type { CloseOptions, RuntimeOptions } from "./runtime.js";
-import { Runtime, runtimeOptionChecks } from "./runtime.js";
+import type { CloseOptions } from "./runtime.js";
+import type { ServerStats } from "./stats.js";
+import type { UpgradeOptions } from "./upgrade.js";
+import { createUpgradeHandler, upgradeOptionChecks } from "./upgrade.js";
 
 /** Options of {@link serve}. */
-export interface ServeOptions extends RuntimeOptions {
+export interface ServeOptions extends UpgradeOptions {
   /** TCP port; 0 picks a free one. Default 8080. */
   port?: number;
   /** Interface to listen on. Default "127.0.0.1": set "0.0.0.0" or "::" to be reachable from outside. */
   host?: string;
-  /** Largest message accepted, in bytes; a larger one closes that connection with 1009. Default 1 MiB. */
-  maxPayload?: number;
-  /** Per-message compression (RFC 7692). Default false. */
-  perMessageDeflate?: boolean;
+  /** Listen on this Unix domain socket instead of TCP (`port` and `host` are then ignored). */
+  socketPath?: string;
+  /**
+   * Milliseconds a client may take to send its request headers; a client trickling them is
+   * dropped after this. Default 10 s.
+   */
+  headersTimeout?: number;
 }
+
+/** Where a server listens: a TCP host and port, or a Unix socket's path. */
+export type ServerAddress =
+  | { readonly host: string; readonly port: number; readonly path?: undefined }
+  | { readonly path: string; readonly host?: undefined; readonly port?: undefined };
 
 /** A running server. */
 export interface Server extends AsyncDisposable {
-  /** Where it listens. */
-  readonly address: { readonly host: string; readonly port: number };
-  /** `ws://host:port`, handy for clients and tests. */
+  /** Where it listens: host and port, or the Unix socket's path. */
+  readonly address: ServerAddress;
+  /** The base URL for clients: `ws://host:port`, or `ws+unix:/path:` for a Unix socket. */
   readonly url: string;
   /** Open connections. */
   readonly connections: number;
+  /** Connections, queues, buffers and counters; see {@link ServerStats}. */
+  stats(): ServerStats;
   /** Graceful shutdown; see {@link CloseOptions}. Resolves when every connection is gone. */
   close(options?: CloseOptions): Promise<void>;
 }
 
 const serveOptionChecks = {
-  ...runtimeOptionChecks,
+  ...upgradeOptionChecks,
   port: optionChecks.port,
   host: optionChecks.string,
-  maxPayload: optionChecks.positiveInteger,
-  perMessageDeflate: optionChecks.boolean,
+  socketPath: optionChecks.string,
+  headersTimeout: optionChecks.duration,
 };
+
+/** Bounds on what a client may make the HTTP server hold before the upgrade. */
+const MAX_HEADER_BYTES = 16 * 1024;
+const MAX_HEADERS = 100;
 
 /**
  * Serves `app` over WebSockets on its own HTTP server. Options are checked at once: a wrong type
@@ -49,38 +64,54 @@ const serveOptionChecks = {
  */
 export async function serve(app: Handler, options: ServeOptions = {}): Promise<Server> {
   checkOptions("serve()", options, serveOptionChecks);
-  const { port = 8080, host = "127.0.0.1", maxPayload = 1024 * 1024, perMessageDeflate = false, ...rest } = options;
-  const runtime = new Runtime(app, rest, "serve()");
-  const transport = new WsTransport({ maxPayload, perMessageDeflate });
-  const http = createServer((_req, res) => {
-    res.writeHead(426, { "Content-Type": "text/plain; charset=utf-8", Upgrade: "websocket", Connection: "Upgrade" });
-    res.end("This endpoint speaks WebSocket only.\n");
-  });
-  http.on("upgrade", (req, socket, head: Buffer) => {
-    const pending = transport.upgrade(req, socket, head);
-    if (pending !== undefined) runtime.handle(pending);
-  });
+  const { port = 8080, host = "127.0.0.1", socketPath, headersTimeout = 10_000, ...rest } = options;
+  const upgrade = createUpgradeHandler(app, rest, "serve()");
+  const http = createServer(
+    {
+      headersTimeout,
+      requestTimeout: Math.max(30_000, headersTimeout),
+      maxHeaderSize: MAX_HEADER_BYTES,
+      // Node checks the two timeouts above on this period; the default 30 s would let a
+      // trickling client hold its socket far past headersTimeout.
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout / 2),
+    },
+    (_req, res) => {
+      res.writeHead(426, { "Content-Type": "text/plain; charset=utf-8", Upgrade: "websocket", Connection: "Upgrade" });
+      res.end("This endpoint speaks WebSocket only.\n");
+    },
+  );
+  http.maxHeadersCount = MAX_HEADERS;
+  http.on("upgrade", upgrade);
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
-    http.listen(port, host, () => {
+    const listening = (): void => {
       http.off("error", reject);
       resolve();
-    });
+    };
+    if (socketPath !== undefined) http.listen(socketPath, listening);
+    else http.listen(port, host, listening);
   });
-  const address = http.address() as AddressInfo;
   const close = async (closeOptions?: CloseOptions): Promise<void> => {
     const closed = new Promise<void>((resolve) => http.close(() => resolve()));
-    await runtime.close(closeOptions);
+    http.closeIdleConnections();
+    await upgrade.close(closeOptions);
     http.closeAllConnections();
     await closed;
   };
-  const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const bound = http.address() as AddressInfo | string;
+  const where =
+    typeof bound === "string"
+      ? { address: { path: bound }, url: `ws+unix:${bound}:` }
+      : {
+          address: { host: bound.address, port: bound.port },
+          url: `ws://${bound.family === "IPv6" ? `[${bound.address}]` : bound.address}:${bound.port}`,
+        };
   return {
-    address: { host: address.address, port: address.port },
-    url: `ws://${urlHost}:${address.port}`,
+    ...where,
     get connections() {
-      return runtime.connections;
+      return upgrade.connections;
     },
+    stats: () => upgrade.stats(),
     close,
     [Symbol.asyncDispose]: () => close(),
   };

@@ -50,7 +50,7 @@ describe("serve()", () => {
 
   it("answers plain HTTP requests with 426", async () => {
     const server = await start(echo);
-    const res = await fetch(`http://127.0.0.1:${server.address.port}/`);
+    const res = await fetch(server.url.replace("ws:", "http:"));
     expect(res.status).toBe(426);
     await res.text();
   });
@@ -63,7 +63,7 @@ describe("serve()", () => {
     });
     const ask = (request: string) =>
       new Promise<string>((resolve) => {
-        const socket = connect(server.address.port, "127.0.0.1", () => socket.write(request));
+        const socket = connect(Number(server.address.port), "127.0.0.1", () => socket.write(request));
         let data = "";
         socket.on("data", (chunk) => (data += chunk.toString()));
         socket.on("close", () => resolve(data));

@@ -1,0 +1,41 @@
+import type { CloseCause } from "./lifecycle.js";
+
+/** A snapshot of a server's state and counters since it started; see `server.stats()`. */
+export interface ServerStats {
+  /** Open connections. */
+  readonly connections: number;
+  /** Upgrade requests whose handshake is not decided yet. */
+  readonly handshakes: number;
+  /** Messages received and waiting in receivers' queues. */
+  readonly queuedMessages: number;
+  /** Bytes handed to sockets and not yet written to the network. */
+  readonly bufferedBytes: number;
+  readonly messagesIn: number;
+  readonly messagesOut: number;
+  /** Messages a push-only handler never read, dropped instead of queued. */
+  readonly messagesDiscarded: number;
+  /** Ended connections by cause. */
+  readonly closes: Readonly<Record<CloseCause, number>>;
+  /** Refused handshakes by HTTP status. */
+  readonly rejected: Readonly<Record<number, number>>;
+}
+
+/** The counters a runtime keeps as connections come and go. */
+export class Counters {
+  messagesIn = 0;
+  messagesOut = 0;
+  messagesDiscarded = 0;
+  readonly closes: Record<CloseCause, number> = {
+    client: 0,
+    server: 0,
+    heartbeat: 0,
+    error: 0,
+    shutdown: 0,
+    backpressure: 0,
+  };
+  readonly rejected: Record<number, number> = {};
+
+  rejectedWith(status: number): void {
+    this.rejected[status] = (this.rejected[status] ?? 0) + 1;
+  }
+}
