@@ -49,9 +49,8 @@ const serveOptionChecks = {
   headersTimeout: optionChecks.duration,
 };
 
-/** Bounds on what a client may make the HTTP server hold before the upgrade. */
+/** The most header bytes a client may make the HTTP server hold before the upgrade. */
 const MAX_HEADER_BYTES = 16 * 1024;
-const MAX_HEADERS = 100;
 
 /**
  * Serves `app` over WebSockets on its own HTTP server. Options are checked at once: a wrong type
@@ -80,7 +79,6 @@ export async function serve(app: Handler, options: ServeOptions = {}): Promise<S
       res.end("This endpoint speaks WebSocket only.\n");
     },
   );
-  http.maxHeadersCount = MAX_HEADERS;
   http.on("upgrade", upgrade);
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);

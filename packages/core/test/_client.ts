@@ -10,9 +10,10 @@ export interface TestClient {
 
 export function openClient(
   url: string,
-  options: { protocols?: string[]; headers?: Record<string, string> } = {},
+  options: { protocols?: string[]; headers?: Record<string, string>; perMessageDeflate?: boolean; autoPong?: boolean } = {},
 ): Promise<TestClient> {
-  const ws = new WebSocket(url, options.protocols ?? [], { headers: options.headers });
+  const { protocols = [], ...rest } = options;
+  const ws = new WebSocket(url, protocols, { perMessageDeflate: false, ...rest });
   const queue: (string | Buffer)[] = [];
   const waiting: ((m: string | Buffer) => void)[] = [];
   ws.on("message", (data: Buffer, isBinary) => {

@@ -169,6 +169,8 @@ class WsSocket implements TransportSocket {
 }
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
+/** Browsers send about twenty headers; a handshake with more than this is refused with 431. */
+const MAX_HEADERS = 100;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 interface Problem {
@@ -180,6 +182,7 @@ interface Problem {
 /** The RFC 6455 §4.2.1 checks, made before any handler runs. */
 function handshakeProblem(req: IncomingMessage): Problem | undefined {
   const { headers } = req;
+  if (req.rawHeaders.length / 2 > MAX_HEADERS) return { status: 431, message: "Too many request headers" };
   if (req.method !== "GET") return { status: 405, message: "WebSocket handshakes use GET", headers: { Allow: "GET" } };
   if (headers.upgrade?.toLowerCase() !== "websocket") return { status: 400, message: "Invalid Upgrade header" };
   const key = headers["sec-websocket-key"];
