@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+
+/** A server under test, run as its own Node process so its memory can be read from /proc. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  /** Resident set size now, in bytes. */
+  rss(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `script` (TypeScript, run through tsx) with PORT=0 and waits for the URL it prints. */
+export function startServer(script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", script], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /ws:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (match?.[1]) {
+        child.stdout?.removeAllListeners("data");
+        child.stdout?.resume();
+        resolve({
+          child,
+          port: Number(match[1]),
+          rss: () => rssOf(child.pid as number),
+          stop: () =>
+            new Promise((done) => {
+              child.once("exit", () => done());
+              child.kill("SIGTERM");
+            }),
+        });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`${script} exited with ${code}:\n${out}`)));
+  });
+}
+
+function rssOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  return Number(kb) * 1024;
+}
+
+/** Samples `read` every `everyMs` until `stop()` is called; returns the peak. */
+export function sampler(read: () => number, everyMs = 50): { stop(): number } {
+  let peak = read();
+  const timer = setInterval(() => (peak = Math.max(peak, read())), everyMs);
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.max(peak, read());
+    },
+  };
+}
+
+export const MiB = 1024 * 1024;
+export const mib = (bytes: number): string => `${(bytes / MiB).toFixed(1)} MiB`;
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
