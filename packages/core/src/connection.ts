@@ -6,6 +6,8 @@ import { Receiver } from "./receiver.js";
 import type { RuntimeContext } from "./runtime-context.js";
 import type { Scope } from "./scope.js";
 import { createScope } from "./scope.js";
+import type { Encoded, Subscriber } from "./topics.js";
+import { INTERNAL_PREFIX } from "./topics.js";
 import type { PendingUpgrade, SocketEvents, TransportSocket } from "./transport.js";
 
 type State = "handshake" | "open" | "closing" | "closed";
@@ -23,7 +25,7 @@ interface Ending {
  * One connection: drives the handler's iterator, carries out each event it yields, feeds the
  * receiver from the socket and runs the end-of-connection hooks exactly once.
  */
-export class Connection implements SocketEvents {
+export class Connection implements SocketEvents, Subscriber {
   readonly scope: Scope;
   readonly #runtime: RuntimeContext;
   readonly #pending: PendingUpgrade;
@@ -38,6 +40,8 @@ export class Connection implements SocketEvents {
   /** Set once the generator must not be resumed: it yielded close/reject, or ignored a "dropped". */
   #stop = false;
   #dropped = false;
+  /** Topics this connection joined, so they can be left when it ends. */
+  #topics: Set<string> | undefined;
   #pingSentAt = 0;
   #lastPong = 0;
   /** Settles once the socket is gone and every hook has run. */
@@ -56,6 +60,10 @@ export class Connection implements SocketEvents {
       },
     });
     this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
+  }
+
+  get id(): string {
+    return this.scope.id;
   }
 
   get state(): State {
@@ -95,13 +103,13 @@ export class Connection implements SocketEvents {
         let outcome: Outcome | Promise<Outcome>;
         try {
           outcome = this.#perform(result.value);
+          if (typeof outcome !== "string") outcome = await outcome;
         } catch (error) {
-          // A misuse (a second accept, an unoffered subprotocol …) is thrown at the yield, where
-          // the handler can see it, and crashes the connection only if uncaught there.
+          // A misuse (a second accept, an unoffered subprotocol …) or a failed subscribe is thrown
+          // at the yield, where the handler can see it, and crashes the connection only if uncaught.
           result = await (iterator.throw?.(error) ?? Promise.reject(error));
           continue;
         }
-        if (typeof outcome !== "string") outcome = await outcome;
         if (this.#stop) break;
         result = await iterator.next(outcome);
       }
@@ -161,6 +169,19 @@ export class Connection implements SocketEvents {
         this.closed(1006, "");
         return "dropped";
       }
+      case "websocket.subscribe":
+      case "websocket.unsubscribe": {
+        if (this.#state === "handshake") this.#open();
+        if ((this.#state as State) !== "open") return "dropped";
+        return event.type === "websocket.subscribe" ? this.#join(event.topic) : this.#leave(event.topic);
+      }
+      case "websocket.publish": {
+        if (this.#state === "handshake") this.#open();
+        if ((this.#state as State) !== "open") return "dropped";
+        const data = event.text ?? event.bytes;
+        const exclude = event.exceptSelf ? [this.scope.id] : undefined;
+        return this.#runtime.topics.publish({ topic: event.topic, data, exclude }).then(() => "published");
+      }
       case "websocket.close": {
         this.#stop = true;
         if (this.#state === "handshake") this.#open();
@@ -183,6 +204,37 @@ export class Connection implements SocketEvents {
     this.#state = "open";
     this.#lastPong = Date.now();
     this.#runtime.opened(this);
+    // Every connection listens to its path's topic, which `broadcast(path, …)` publishes to.
+    this.#join(INTERNAL_PREFIX + this.scope.path).catch((error: unknown) =>
+      this.#runtime.logger.warn({ connection: this.scope.id, err: error }, "could not join the path's topic"),
+    );
+  }
+
+  async #join(topic: string): Promise<Outcome> {
+    (this.#topics ??= new Set()).add(topic);
+    await this.#runtime.topics.join(topic, this);
+    return "subscribed";
+  }
+
+  async #leave(topic: string): Promise<Outcome> {
+    this.#topics?.delete(topic);
+    await this.#runtime.topics.leave(topic, this);
+    return "unsubscribed";
+  }
+
+  /** Writes a published message straight to the socket, unless this subscriber is too far behind. */
+  deliver(message: Encoded): void {
+    if (this.#state !== "open") return;
+    const socket = this.#socket as TransportSocket;
+    const runtime = this.#runtime;
+    if (socket.bufferedAmount > runtime.options.subscriberBufferLimit) {
+      if (runtime.options.slowSubscriber === "skip") runtime.counters.messagesSkipped++;
+      else this.#close("backpressure", 1013, "Subscriber too slow");
+      return;
+    }
+    if (socket.sendEncoded) socket.sendEncoded(message);
+    else socket.send(message.data);
+    runtime.counters.messagesOut++;
   }
 
   #send(data: Message): Outcome | Promise<Outcome> {
@@ -306,6 +358,10 @@ export class Connection implements SocketEvents {
     this.#abort.abort();
     this.#drained?.("dropped");
     this.#drained = undefined;
+    if (this.#topics !== undefined) {
+      for (const topic of this.#topics) void this.#runtime.topics.leave(topic, this).catch(() => {});
+      this.#topics = undefined;
+    }
     const ending = this.#ending;
     const info: CloseInfo = ending ?? { code, reason, cause: "client" };
     const counters = this.#runtime.counters;

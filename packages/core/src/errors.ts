@@ -28,6 +28,15 @@ export const optionChecks = {
     typeof v === "boolean" || (Number.isSafeInteger(v) && (v as number) >= 0)
       ? undefined
       : "a boolean or a number of proxy hops",
+  pubsub: (v: unknown) =>
+    typeof v === "object" &&
+    v !== null &&
+    ["subscribe", "unsubscribe", "publish", "report", "count"].every(
+      (m) => typeof (v as Record<string, unknown>)[m] === "function",
+    )
+      ? undefined
+      : "a PubSub (subscribe, unsubscribe, publish, report and count methods)",
+  slowSubscriber: (v: unknown) => (v === "close" || v === "skip" ? undefined : '"close" or "skip"'),
   logger: (v: unknown) =>
     v === false ||
     (typeof v === "object" &&

@@ -42,14 +42,44 @@ export interface CloseEvent {
   readonly reason: string;
 }
 
+/** Join a topic: what is published to it goes straight to this connection's socket. */
+export interface SubscribeEvent {
+  readonly type: "websocket.subscribe";
+  readonly topic: string;
+}
+
+/** Leave a topic. */
+export interface UnsubscribeEvent {
+  readonly type: "websocket.unsubscribe";
+  readonly topic: string;
+}
+
+/** Publish to every subscriber of a topic, on every node; `exceptSelf` skips this connection. */
+export type PublishEvent = (
+  | { readonly text: string; readonly bytes?: undefined }
+  | { readonly bytes: Uint8Array; readonly text?: undefined }
+) & {
+  readonly type: "websocket.publish";
+  readonly topic: string;
+  readonly exceptSelf: boolean;
+};
+
 /** Everything a handler may yield. */
-export type Event = AcceptEvent | RejectEvent | SendEvent | CloseEvent;
+export type Event =
+  | AcceptEvent
+  | RejectEvent
+  | SendEvent
+  | CloseEvent
+  | SubscribeEvent
+  | UnsubscribeEvent
+  | PublishEvent;
 
 /**
  * What a `yield` evaluates to: `"accepted"` after an accept, `"sent"` once the socket has taken a
- * send below its high-water mark, `"dropped"` when the connection had already ended.
+ * send below its high-water mark, `"subscribed"`/`"unsubscribed"`/`"published"` once the pub/sub
+ * engine has done it, `"dropped"` when the connection had already ended.
  */
-export type Outcome = "accepted" | "sent" | "dropped";
+export type Outcome = "accepted" | "sent" | "subscribed" | "unsubscribed" | "published" | "dropped";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -130,6 +160,41 @@ export function sendJson(value: unknown): SendTextEvent {
 export function close(code = 1000, reason = ""): CloseEvent {
   assertCloseFrame(code, reason);
   return { type: "websocket.close", code, reason };
+}
+
+/** Join `topic`: messages published to it reach this connection until it leaves or closes. */
+export function subscribe(topic: string): SubscribeEvent {
+  return { type: "websocket.subscribe", topic: checkTopic("subscribe()", topic) };
+}
+
+/** Leave `topic`. */
+export function unsubscribe(topic: string): UnsubscribeEvent {
+  return { type: "websocket.unsubscribe", topic: checkTopic("unsubscribe()", topic) };
+}
+
+/**
+ * Publish `data` to every subscriber of `topic` on every node (a string as text, bytes as
+ * binary). With `exceptSelf`, the publishing connection does not receive it.
+ * @example yield publish(`room:${scope.params.room}`, JSON.stringify(message), { exceptSelf: true });
+ */
+export function publish(
+  topic: string,
+  data: string | Uint8Array | ArrayBuffer,
+  options: { exceptSelf?: boolean } = {},
+): PublishEvent {
+  checkTopic("publish()", topic);
+  const exceptSelf = options.exceptSelf ?? false;
+  if (typeof data === "string") return { type: "websocket.publish", topic, text: data, exceptSelf };
+  if (data instanceof Uint8Array) return { type: "websocket.publish", topic, bytes: data, exceptSelf };
+  if (data instanceof ArrayBuffer) return { type: "websocket.publish", topic, bytes: new Uint8Array(data), exceptSelf };
+  throw new TypeError(`publish(): data must be a string or bytes, got ${describe(data)}`);
+}
+
+function checkTopic(helper: string, topic: string): string {
+  if (typeof topic !== "string" || topic === "") throw new TypeError(`${helper}: topic must be a non-empty string`);
+  // Topics starting with NUL are the runtime's own (one per path, for broadcast).
+  if (topic.charCodeAt(0) === 0) throw new TypeError(`${helper}: topic must not start with a NUL character`);
+  return topic;
 }
 
 function describe(value: unknown): string {

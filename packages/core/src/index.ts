@@ -1,15 +1,21 @@
-export { accept, close, reject, send, sendJson } from "./events.js";
+export { accept, close, publish, reject, send, sendJson, subscribe, unsubscribe } from "./events.js";
 export type {
   AcceptEvent,
   CloseEvent,
   Event,
   Message,
   Outcome,
+  PublishEvent,
   RejectEvent,
   SendBytesEvent,
   SendEvent,
   SendTextEvent,
+  SubscribeEvent,
+  UnsubscribeEvent,
 } from "./events.js";
+export { MemoryPubSub } from "./pubsub.js";
+export type { PubSub, PubSubListener, PubSubMessage } from "./pubsub.js";
+export type { Encoded } from "./topics.js";
 export { isSendableCloseCode, MAX_CLOSE_REASON_BYTES, truncateCloseReason } from "./close-codes.js";
 export type { Handler, Middleware } from "./handler.js";
 export type { RequestInfo, Scope } from "./scope.js";

@@ -6,7 +6,11 @@ import type { Handler } from "./handler.js";
 import type { Logger } from "./logger.js";
 import { consoleLogger, silentLogger } from "./logger.js";
 import type { ResolvedRuntimeOptions, RuntimeContext } from "./runtime-context.js";
+import type { Message } from "./events.js";
+import type { PubSub } from "./pubsub.js";
+import { MemoryPubSub } from "./pubsub.js";
 import type { ServerStats } from "./stats.js";
+import { encode, INTERNAL_PREFIX, Topics } from "./topics.js";
 import { Counters } from "./stats.js";
 import type { PendingUpgrade } from "./transport.js";
 
@@ -29,6 +33,15 @@ export interface RuntimeOptions {
    * every proxy, a number that many hops. Default false: the socket's address.
    */
   trustProxy?: TrustProxy;
+  /** Carries published messages between nodes. Default: a new in-memory engine for this server. */
+  pubsub?: PubSub;
+  /**
+   * Bytes buffered for a subscriber above which published messages are not written to it.
+   * Default 512 KiB.
+   */
+  subscriberBufferLimit?: number;
+  /** What happens to a subscriber over its buffer limit: closed with 1013 (default) or skipped and counted. */
+  slowSubscriber?: "close" | "skip";
   /** Where errors and warnings go: `console` by default, `false` for silence, or e.g. a pino logger. */
   logger?: Logger | false;
 }
@@ -42,6 +55,9 @@ export const runtimeOptionChecks = {
   closeTimeout: optionChecks.duration,
   logger: optionChecks.logger,
   trustProxy: optionChecks.trustProxy,
+  pubsub: optionChecks.pubsub,
+  subscriberBufferLimit: optionChecks.positiveInteger,
+  slowSubscriber: optionChecks.slowSubscriber,
 };
 
 /** Options of a graceful shutdown. */
@@ -61,6 +77,8 @@ export class Runtime implements RuntimeContext {
   readonly options: ResolvedRuntimeOptions;
   readonly logger: Logger;
   readonly counters = new Counters();
+  readonly topics: Topics;
+  readonly #pubsub: PubSub;
   readonly #app: Handler;
   readonly #connections = new Set<Connection>();
   #open = 0;
@@ -80,7 +98,11 @@ export class Runtime implements RuntimeContext {
       handshakeTimeout: options.handshakeTimeout ?? 10_000,
       closeTimeout: options.closeTimeout ?? 10_000,
       trustProxy: options.trustProxy ?? false,
+      subscriberBufferLimit: options.subscriberBufferLimit ?? 512 * 1024,
+      slowSubscriber: options.slowSubscriber ?? "close",
     };
+    this.#pubsub = options.pubsub ?? new MemoryPubSub();
+    this.topics = new Topics(this.#pubsub);
     this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
   }
 
@@ -99,7 +121,7 @@ export class Runtime implements RuntimeContext {
       bufferedBytes += connection.bufferedAmount;
       if (connection.state === "handshake") handshakes++;
     }
-    const { messagesIn, messagesOut, messagesDiscarded, closes, rejected } = this.counters;
+    const { messagesIn, messagesOut, messagesDiscarded, messagesSkipped, closes, rejected } = this.counters;
     return {
       connections: this.#open,
       handshakes,
@@ -108,9 +130,33 @@ export class Runtime implements RuntimeContext {
       messagesIn,
       messagesOut,
       messagesDiscarded,
+      messagesSkipped,
+      subscriptions: this.topics.subscriptions,
       closes: { ...closes },
       rejected: { ...rejected },
     };
+  }
+
+  /** Publishes to every subscriber of `topic` on every node, from outside any handler. */
+  publish(topic: string, data: Message): Promise<void> {
+    checkPublish("publish()", topic, data);
+    return this.topics.publish({ topic, data });
+  }
+
+  /** Sends `data` to every connection whose path is `path`, on every node, except the ids in `exclude`. */
+  broadcast(path: string, data: Message, options: { exclude?: string | readonly string[] } = {}): Promise<void> {
+    checkPublish("broadcast()", path, data);
+    const { exclude } = options;
+    return this.topics.publish({
+      topic: INTERNAL_PREFIX + path,
+      data,
+      exclude: typeof exclude === "string" ? [exclude] : exclude,
+    });
+  }
+
+  /** Connections subscribed to `topic`, across every node that shares the pub/sub engine. */
+  async count(topic: string): Promise<number> {
+    return this.#pubsub.count(topic);
   }
 
   /** Whether `close()` has been called. */
@@ -162,6 +208,7 @@ export class Runtime implements RuntimeContext {
     await idle;
     clearTimeout(timer);
     this.#stopHeartbeat();
+    await this.topics.close();
   }
 
   #startHeartbeat(): void {
@@ -180,5 +227,12 @@ export class Runtime implements RuntimeContext {
   #stopHeartbeat(): void {
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
+  }
+}
+
+function checkPublish(where: string, topic: string, data: Message): void {
+  if (typeof topic !== "string" || topic === "") throw new TypeError(`${where}: topic must be a non-empty string`);
+  if (typeof data !== "string" && !(data instanceof Uint8Array)) {
+    throw new TypeError(`${where}: data must be a string or bytes`);
   }
 }

@@ -3,8 +3,7 @@ import type { AddressInfo } from "node:net";
 import { checkOptions, optionChecks } from "./errors.js";
 import type { Handler } from "./handler.js";
 import type { CloseOptions } from "./runtime.js";
-import type { ServerStats } from "./stats.js";
-import type { UpgradeOptions } from "./upgrade.js";
+import type { Endpoint, UpgradeOptions } from "./upgrade.js";
 import { createUpgradeHandler, upgradeOptionChecks } from "./upgrade.js";
 
 /** Options of {@link serve}. */
@@ -28,15 +27,11 @@ export type ServerAddress =
   | { readonly path: string; readonly host?: undefined; readonly port?: undefined };
 
 /** A running server. */
-export interface Server extends AsyncDisposable {
+export interface Server extends Endpoint, AsyncDisposable {
   /** Where it listens: host and port, or the Unix socket's path. */
   readonly address: ServerAddress;
   /** The base URL for clients: `ws://host:port`, or `ws+unix:/path:` for a Unix socket. */
   readonly url: string;
-  /** Open connections. */
-  readonly connections: number;
-  /** Connections, queues, buffers and counters; see {@link ServerStats}. */
-  stats(): ServerStats;
   /** Graceful shutdown; see {@link CloseOptions}. Resolves when every connection is gone. */
   close(options?: CloseOptions): Promise<void>;
 }
@@ -110,6 +105,9 @@ export async function serve(app: Handler, options: ServeOptions = {}): Promise<S
       return upgrade.connections;
     },
     stats: () => upgrade.stats(),
+    publish: (topic, data) => upgrade.publish(topic, data),
+    broadcast: (path, data, broadcastOptions) => upgrade.broadcast(path, data, broadcastOptions),
+    count: (topic) => upgrade.count(topic),
     close,
     [Symbol.asyncDispose]: () => close(),
   };

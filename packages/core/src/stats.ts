@@ -14,6 +14,10 @@ export interface ServerStats {
   readonly messagesOut: number;
   /** Messages a push-only handler never read, dropped instead of queued. */
   readonly messagesDiscarded: number;
+  /** Published messages not delivered to a subscriber over its buffer limit (`slowSubscriber: "skip"`). */
+  readonly messagesSkipped: number;
+  /** Topic subscriptions of local connections. */
+  readonly subscriptions: number;
   /** Ended connections by cause. */
   readonly closes: Readonly<Record<CloseCause, number>>;
   /** Refused handshakes by HTTP status. */
@@ -25,6 +29,7 @@ export class Counters {
   messagesIn = 0;
   messagesOut = 0;
   messagesDiscarded = 0;
+  messagesSkipped = 0;
   readonly closes: Record<CloseCause, number> = {
     client: 0,
     server: 0,

@@ -1,5 +1,6 @@
 import type { Message } from "./events.js";
 import type { RequestInfo } from "./scope.js";
+import type { Encoded } from "./topics.js";
 
 /**
  * The contract between the runtime and a way of carrying WebSockets: the `ws` adapter is one
@@ -37,6 +38,11 @@ export interface SocketEvents {
 export interface TransportSocket {
   /** Sends one message; `done` runs once the transport has written it out (or failed to). */
   send(data: Message, done?: (error?: Error) => void): void;
+  /**
+   * Sends a message encoded once for many sockets (fan-out). Transports that cannot share the
+   * bytes may leave it out; the runtime then calls `send(message.data)`.
+   */
+  sendEncoded?(message: Encoded): void;
   /** Bytes accepted by `send` and not yet written to the network. */
   readonly bufferedAmount: number;
   /** Starts the closing handshake. */

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Duplex } from "node:stream";
 import { WsTransport } from "./adapters/ws.js";
 import { checkOptions, optionChecks } from "./errors.js";
+import type { Message } from "./events.js";
 import type { Handler } from "./handler.js";
 import type { ServerStats } from "./stats.js";
 import type { CloseOptions, RuntimeOptions } from "./runtime.js";
@@ -30,6 +31,12 @@ export interface Endpoint {
   readonly connections: number;
   /** Connections, queues, buffers and counters; see {@link ServerStats}. */
   stats(): ServerStats;
+  /** Publishes to every subscriber of `topic` on every node (from an HTTP route, a timer …). */
+  publish(topic: string, data: Message): Promise<void>;
+  /** Sends to every connection on `path`, on every node, except the connection ids in `exclude`. */
+  broadcast(path: string, data: Message, options?: { exclude?: string | readonly string[] }): Promise<void>;
+  /** Connections subscribed to `topic`, across every node sharing the pub/sub engine. */
+  count(topic: string): Promise<number>;
   /** Graceful shutdown of the WebSocket connections (see `CloseOptions`); the HTTP server is yours. */
   close(options?: CloseOptions): Promise<void>;
 }
@@ -51,6 +58,9 @@ export function createUpgradeHandler(app: Handler, options: UpgradeOptions, wher
   return Object.defineProperties(handle, {
     connections: { get: () => runtime.connections, enumerable: true },
     stats: { value: () => runtime.stats(), enumerable: true },
+    publish: { value: runtime.publish.bind(runtime), enumerable: true },
+    broadcast: { value: runtime.broadcast.bind(runtime), enumerable: true },
+    count: { value: runtime.count.bind(runtime), enumerable: true },
     close: { value: (closeOptions?: CloseOptions) => runtime.close(closeOptions), enumerable: true },
   }) as UpgradeHandler;
 }
@@ -87,6 +97,9 @@ export function attach(app: Handler, server: HttpServer, options: UpgradeOptions
       return handler.connections;
     },
     stats: () => handler.stats(),
+    publish: (topic, data) => handler.publish(topic, data),
+    broadcast: (path, data, broadcastOptions) => handler.broadcast(path, data, broadcastOptions),
+    count: (topic) => handler.count(topic),
     async close(closeOptions) {
       // Stay attached while closing, so upgrades that arrive meanwhile get 503 rather than a hang.
       await handler.close(closeOptions);

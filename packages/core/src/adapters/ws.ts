@@ -5,6 +5,7 @@ import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
 import type { Message } from "../events.js";
 import type { RequestInfo } from "../scope.js";
+import type { Encoded } from "../topics.js";
 import type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "../transport.js";
 
 /** Options of the `ws` transport. */
@@ -145,6 +146,11 @@ class WsSocket implements TransportSocket {
 
   send(data: Message, done?: (error?: Error) => void): void {
     this.#ws.send(data, done);
+  }
+
+  sendEncoded(message: Encoded): void {
+    // A Buffer sent with binary: false goes out as a text frame without being encoded again.
+    this.#ws.send(message.bytes, { binary: message.binary });
   }
 
   close(code: number, reason: string): void {

@@ -1,0 +1,130 @@
+import { randomUUID } from "node:crypto";
+import type { Message } from "./events.js";
+import type { PubSub, PubSubListener, PubSubMessage } from "./pubsub.js";
+
+/** A published message, encoded once and written as the same bytes to every subscriber. */
+export interface Encoded {
+  readonly data: Message;
+  readonly bytes: Uint8Array;
+  readonly binary: boolean;
+}
+
+export function encode(data: Message): Encoded {
+  return typeof data === "string"
+    ? { data, bytes: Buffer.from(data), binary: false }
+    : { data, bytes: data, binary: true };
+}
+
+/** What the registry delivers to: a connection. */
+export interface Subscriber {
+  readonly id: string;
+  deliver(message: Encoded): void;
+}
+
+/** Topics the runtime uses itself (one per path, for `broadcast`); users' topics cannot start so. */
+export const INTERNAL_PREFIX = "\u0000";
+
+interface Topic {
+  readonly subscribers: Set<Subscriber>;
+}
+
+/**
+ * A runtime's topics: which of its connections listen to what. It subscribes to the pub/sub
+ * engine once per topic while any local connection listens, and delivers each message it gets
+ * to the local subscribers, encoded once. Subscribe and unsubscribe calls for one topic reach the
+ * engine in order, so a quick leave-and-join never ends unsubscribed.
+ */
+export class Topics {
+  readonly node = randomUUID();
+  readonly #pubsub: PubSub;
+  readonly #topics = new Map<string, Topic>();
+  readonly #queues = new Map<string, Promise<void>>();
+  readonly #listener: PubSubListener = (message) => this.#deliver(message);
+
+  constructor(pubsub: PubSub) {
+    this.#pubsub = pubsub;
+  }
+
+  /** Local subscriptions, counted once per connection and topic. */
+  get subscriptions(): number {
+    let total = 0;
+    for (const topic of this.#topics.values()) total += topic.subscribers.size;
+    return total;
+  }
+
+  /**
+   * Adds `subscriber` to `topic`; resolves once messages published to it will arrive, rejects if
+   * the engine failed to subscribe.
+   */
+  join(name: string, subscriber: Subscriber): Promise<void> {
+    const waits: Promise<void>[] = [];
+    let topic = this.#topics.get(name);
+    if (topic === undefined) {
+      this.#topics.set(name, (topic = { subscribers: new Set() }));
+      waits.push(this.#enqueue(name, () => this.#pubsub.subscribe(name, this.#listener)));
+    } else {
+      const pending = this.#queues.get(name);
+      if (pending !== undefined) waits.push(pending);
+    }
+    if (!topic.subscribers.has(subscriber)) {
+      topic.subscribers.add(subscriber);
+      waits.push(this.#report(name, topic.subscribers.size));
+    }
+    return settle(waits);
+  }
+
+  /** Removes `subscriber` from `topic`; the engine is unsubscribed when nobody local is left. */
+  leave(name: string, subscriber: Subscriber): Promise<void> {
+    const topic = this.#topics.get(name);
+    if (topic === undefined || !topic.subscribers.delete(subscriber)) return Promise.resolve();
+    const waits = [this.#report(name, topic.subscribers.size)];
+    if (topic.subscribers.size === 0) {
+      this.#topics.delete(name);
+      waits.push(this.#enqueue(name, () => this.#pubsub.unsubscribe(name, this.#listener)));
+    }
+    return settle(waits);
+  }
+
+  publish(message: PubSubMessage): Promise<void> {
+    return Promise.resolve(this.#pubsub.publish(message));
+  }
+
+  /** Leaves every topic; resolves when the engine has been told. */
+  async close(): Promise<void> {
+    const leaving: Promise<void>[] = [];
+    for (const [name, topic] of this.#topics) {
+      for (const subscriber of topic.subscribers) leaving.push(this.leave(name, subscriber).catch(() => {}));
+    }
+    await Promise.all(leaving);
+  }
+
+  #report(name: string, subscribers: number): Promise<void> {
+    if (name.startsWith(INTERNAL_PREFIX)) return Promise.resolve();
+    return this.#enqueue(name, () => this.#pubsub.report(this.node, name, subscribers));
+  }
+
+  /** Runs `operation` after every earlier one for the same topic; a failure does not stop the queue. */
+  #enqueue(name: string, operation: () => void | Promise<void>): Promise<void> {
+    const result = (this.#queues.get(name) ?? Promise.resolve()).then(operation);
+    const settled = result.catch(() => {});
+    this.#queues.set(name, settled);
+    void settled.then(() => {
+      if (this.#queues.get(name) === settled) this.#queues.delete(name);
+    });
+    return result;
+  }
+
+  #deliver(message: PubSubMessage): void {
+    const topic = this.#topics.get(message.topic);
+    if (topic === undefined) return;
+    const encoded = encode(message.data);
+    const { exclude } = message;
+    for (const subscriber of topic.subscribers) {
+      if (exclude === undefined || !exclude.includes(subscriber.id)) subscriber.deliver(encoded);
+    }
+  }
+}
+
+async function settle(waits: Promise<void>[]): Promise<void> {
+  await Promise.all(waits);
+}
