@@ -10,7 +10,7 @@ import type { Message } from "./events.js";
 import type { PubSub } from "./pubsub.js";
 import { MemoryPubSub } from "./pubsub.js";
 import type { ServerStats } from "./stats.js";
-import { encode, INTERNAL_PREFIX, Topics } from "./topics.js";
+import { INTERNAL_PREFIX, Topics } from "./topics.js";
 import { Counters } from "./stats.js";
 import type { PendingUpgrade } from "./transport.js";
 
