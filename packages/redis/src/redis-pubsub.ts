@@ -82,13 +82,13 @@ export class RedisPubSub implements PubSub {
   }
 
   async subscribe(topic: string, listener: PubSubListener): Promise<void> {
-    let listeners = this.#listeners.get(topic);
-    if (listeners === undefined) {
-      this.#listeners.set(topic, (listeners = new Set([listener])));
-      await this.#subscriber.subscribe(this.#channel(topic), (frame: Buffer) => this.#receive(topic, frame), true);
+    const listeners = this.#listeners.get(topic);
+    if (listeners !== undefined) {
+      listeners.add(listener);
       return;
     }
-    listeners.add(listener);
+    this.#listeners.set(topic, new Set([listener]));
+    await this.#subscriber.subscribe(this.#channel(topic), (frame: Buffer) => this.#receive(topic, frame), true);
   }
 
   async unsubscribe(topic: string, listener: PubSubListener): Promise<void> {
