@@ -1,0 +1,65 @@
+import type { Handler, Message, Scope } from "@scallion/core";
+
+/** Any function from handler to handler, whatever scopes and message types it works with. */
+export type AnyMiddleware = (next: AnyHandler) => AnyHandler;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyHandler<S extends Scope = any, In = any> = Handler<S, In>;
+
+/** The scope a middleware hands to `next` (type parameters at their constraints). */
+export type InnerScopeOf<M> = M extends (next: AnyHandler<infer S extends Scope>) => unknown ? S : never;
+
+/** The message type a middleware's `next` reads; `unknown` for middleware that passes any through. */
+export type InnerMessageOf<M> = M extends (next: AnyHandler<Scope, infer In>) => unknown ? In : never;
+
+/** The scope the handler of a chain sees: what every middleware of it adds, together. */
+export type ChainScope<M extends readonly unknown[], Acc = unknown> = M extends readonly [infer Head, ...infer Tail]
+  ? ChainScope<Tail, Acc & Added<InnerScopeOf<Head>>>
+  : Acc;
+
+/** What a middleware's inner scope adds: `params` only where it narrows them (a router's). */
+type Added<Inner> = Inner extends Scope ? (Scope["params"] extends Inner["params"] ? Omit<Inner, "params"> : Inner) : Inner;
+
+/** The message type the handler of a chain reads: the last one a middleware of it decided. */
+export type ChainMessage<M extends readonly unknown[], Acc = Message> = M extends readonly [infer Head, ...infer Tail]
+  ? ChainMessage<Tail, PassesThrough<InnerMessageOf<Head>> extends true ? Acc : InnerMessageOf<Head>>
+  : Acc;
+
+/** Middleware generic in the message type reads as `never` or `unknown` here: it keeps the type. */
+type PassesThrough<In> = [In] extends [never] ? true : unknown extends In ? true : false;
+
+/**
+ * A composed chain: give it the handler, get a handler that runs the chain in front of it. It is
+ * itself a middleware, and generic in the scope it is given, so a router's `params` reach the
+ * handler through it.
+ */
+export type Composed<Add, In> = <S extends Scope = Scope>(handler: Handler<S & Add, In>) => Handler<S, Message>;
+
+/**
+ * Chains middleware, outermost first: `compose(a, b, c)(handler)` is `a(b(c(handler)))`. The
+ * handler's scope has what each middleware adds (`params`, `user`, …), with no casts.
+ *
+ * @example
+ * const app = compose(
+ *   origin({ allow: ["https://example.com"] }),
+ *   auth({ verify: (token) => users.byToken(token) }),
+ * )(async function* (scope, receiver) {
+ *   yield send(`hello ${scope.user.name}`);
+ * });
+ */
+export function compose<const M extends readonly AnyMiddleware[]>(
+  ...middlewares: M
+): Composed<ChainScope<M>, ChainMessage<M>> {
+  middlewares.forEach((middleware, i) => {
+    if (typeof middleware !== "function") {
+      throw new TypeError(`compose(): middleware at position ${i} must be a function, got ${typeof middleware}`);
+    }
+  });
+  const chain = [...middlewares];
+  return function composed(handler) {
+    if (typeof handler !== "function") throw new TypeError(`compose(): handler must be a function, got ${typeof handler}`);
+    let wrapped: AnyHandler = handler;
+    for (let i = chain.length - 1; i >= 0; i--) wrapped = (chain[i] as AnyMiddleware)(wrapped);
+    return wrapped;
+  } as Composed<ChainScope<M>, ChainMessage<M>>;
+}

@@ -1,0 +1,4 @@
+export { compose } from "./compose.js";
+export type { AnyMiddleware, ChainMessage, ChainScope, Composed, InnerMessageOf, InnerScopeOf } from "./compose.js";
+export { mount, router } from "./router.js";
+export type { RouteParams, Router, RouterOptions, Routes, RouteScope } from "./router.js";
