@@ -1,0 +1,3 @@
+import { lifecycleTests } from "./_conformance.js";
+
+lifecycleTests("ws");
