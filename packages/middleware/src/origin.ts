@@ -1,0 +1,97 @@
+import type { Handler, Scope } from "@scallion/core";
+import { reject } from "@scallion/core";
+import { respond } from "./_respond.js";
+
+/** Options of {@link origin}. */
+export interface OriginOptions {
+  /**
+   * Origins allowed to connect: exact (`"https://app.example.com"`), with a wildcard for
+   * subdomains (`"https://*.example.com"`) or for the port (`"http://localhost:*"`), or a predicate.
+   * Default: the comma-separated `WS_ALLOWED_ORIGINS` environment variable when set, else
+   * localhost, 127.0.0.1 and [::1] on any port.
+   */
+  allow?: string | readonly string[] | ((origin: string, scope: Scope) => boolean);
+  /** Whether a request without an `Origin` header (a non-browser client) may connect. Default true. */
+  allowMissing?: boolean;
+}
+
+/** Origins allowed when neither `allow` nor `WS_ALLOWED_ORIGINS` says otherwise. */
+export const LOCAL_ORIGINS: readonly string[] = Object.freeze(
+  ["localhost", "127.0.0.1", "[::1]"].flatMap((host) => [`http://${host}:*`, `https://${host}:*`]),
+);
+
+/** `scheme://host[:port]`, as browsers send it: no path, no user info. */
+const ORIGIN = /^([a-z][a-z0-9+.-]*):\/\/(\[[0-9a-f:.]+\]|[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d{1,5}))?$/;
+/** The same, with an optional `*.` before the host and `*` as the port. */
+const PATTERN = /^([a-z][a-z0-9+.-]*):\/\/(\*\.)?(\[[0-9a-f:.]+\]|[a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::(\d{1,5}|\*))?$/;
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: "80", https: "443", ws: "80", wss: "443" };
+const MAX_ORIGIN_LENGTH = 2048;
+
+interface Rule {
+  readonly scheme: string;
+  /** The host, or for a wildcard the suffix that must follow at least one label (".example.com"). */
+  readonly host: string;
+  readonly subdomains: boolean;
+  /** A port, "" for the scheme's default, or "*" for any. */
+  readonly port: string;
+}
+
+/**
+ * Refuses connections from web pages of other sites (cross-site WebSocket hijacking): the
+ * `Origin` header must be allowed, else `reject(403)`. It only decides: an allowed connection
+ * goes on to `next` with nothing added.
+ *
+ * @example
+ * compose(origin({ allow: ["https://example.com", "https://*.example.com"] }), auth({ verify }))(chat);
+ */
+export function origin(options: OriginOptions = {}): <S extends Scope, In>(next: Handler<S, In>) => Handler<S, In> {
+  if (typeof options !== "object" || options === null) throw new TypeError("origin(): options must be an object");
+  const { allow = fromEnvironment(), allowMissing = true } = options;
+  if (typeof allowMissing !== "boolean") throw new TypeError("origin(): option allowMissing must be a boolean");
+  const allowed = typeof allow === "function" ? allow : compile(typeof allow === "string" ? [allow] : allow);
+  return (next) =>
+    function checkOrigin(scope, receiver) {
+      const header = scope.headers.origin;
+      if (header === undefined) return allowMissing ? next(scope, receiver) : respond(reject(403, "Origin required"));
+      return allowed(header, scope) ? next(scope, receiver) : respond(reject(403, "Origin not allowed"));
+    };
+}
+
+function fromEnvironment(): readonly string[] {
+  const value = process.env.WS_ALLOWED_ORIGINS?.trim();
+  if (!value) return LOCAL_ORIGINS;
+  return value.split(",").map((o) => o.trim()).filter((o) => o !== "");
+}
+
+/** Compiles the patterns once: exact origins into a Set, wildcards into rules. */
+function compile(patterns: readonly string[]): (origin: string) => boolean {
+  if (!Array.isArray(patterns) || patterns.length === 0) {
+    throw new TypeError("origin(): option allow must be an origin, a non-empty list of origins, or a function");
+  }
+  const exact = new Set<string>();
+  const rules: Rule[] = [];
+  for (const pattern of patterns) {
+    const m = typeof pattern === "string" ? PATTERN.exec(pattern.toLowerCase()) : null;
+    if (m === null) {
+      throw new TypeError(`origin(): option allow has ${JSON.stringify(pattern)}, not an origin like "https://*.example.com" or "http://localhost:*"`);
+    }
+    const [, scheme = "", star, host = "", port = ""] = m;
+    const normalPort = port === DEFAULT_PORTS[scheme] ? "" : port;
+    if (star === undefined && port !== "*") exact.add(normalPort === "" ? `${scheme}://${host}` : `${scheme}://${host}:${normalPort}`);
+    else rules.push({ scheme, host: star === undefined ? host : `.${host}`, subdomains: star !== undefined, port: normalPort });
+  }
+  return function isAllowed(header) {
+    if (header.length > MAX_ORIGIN_LENGTH) return false;
+    const m = ORIGIN.exec(header.toLowerCase());
+    if (m === null) return false; // "null" (sandboxed frames, file://) and anything malformed
+    const [, scheme = "", host = "", rawPort = ""] = m;
+    const port = rawPort === DEFAULT_PORTS[scheme] ? "" : rawPort;
+    if (exact.has(port === "" ? `${scheme}://${host}` : `${scheme}://${host}:${port}`)) return true;
+    return rules.some(
+      (rule) =>
+        rule.scheme === scheme &&
+        (rule.port === "*" || rule.port === port) &&
+        (rule.subdomains ? host.length > rule.host.length && host.endsWith(rule.host) : host === rule.host),
+    );
+  };
+}
