@@ -6,11 +6,22 @@ export type Frame =
   | { kind: "ping" }
   | { kind: "pong" };
 
+// Taken at load, before a test can install fake timers: the budget below must follow the real
+// event loop, which fake timers do not stop.
+const realSetImmediate = globalThis.setImmediate;
+
+/** Bytes (counting 2 per frame for its header) a pipe delivers within one turn of the event loop. */
+const TURN_BUDGET = 1024 * 1024;
+
 /**
  * One direction of a memory connection: frames queue here and are delivered in order on a
  * microtask, never inside `push`. Microtasks are not faked by vitest's fake timers, so delivery
  * does not wait for the fake clock. While paused, nothing is delivered and message bytes count
  * towards `bufferedAmount`, as they would in a socket's write buffer.
+ *
+ * A socket takes a bounded amount per turn of the event loop; so does a pipe. Past its budget it
+ * waits for the next turn, so a handler that sends without end fills `bufferedAmount`, meets the
+ * runtime's backpressure and lets timers run, instead of starving the loop with microtasks.
  */
 export class Pipe {
   readonly #deliver: (frame: Frame) => void;
@@ -19,6 +30,10 @@ export class Pipe {
   #paused = false;
   #scheduled = false;
   #closed = false;
+  #spent = 0;
+  #refilling = false;
+  /** Out of budget: delivery resumes on the next turn. */
+  #waitingTurn = false;
 
   constructor(deliver: (frame: Frame) => void) {
     this.#deliver = deliver;
@@ -57,7 +72,7 @@ export class Pipe {
   }
 
   #schedule(): void {
-    if (this.#scheduled || this.#paused || this.#frames.length === 0) return;
+    if (this.#scheduled || this.#waitingTurn || this.#paused || this.#frames.length === 0) return;
     this.#scheduled = true;
     queueMicrotask(() => {
       this.#scheduled = false;
@@ -66,13 +81,31 @@ export class Pipe {
   }
 
   #flush(): void {
-    while (!this.#paused && !this.#closed) {
-      const frame = this.#frames.shift();
-      if (frame === undefined) return;
+    while (!this.#paused && !this.#closed && this.#frames.length > 0) {
+      if (this.#spent >= TURN_BUDGET) {
+        this.#waitingTurn = true;
+        return;
+      }
+      const frame = this.#frames.shift() as Frame;
+      this.#spent += 2 + (frame.kind === "message" ? frame.size : 0);
+      this.#refill();
       if (frame.kind === "message") this.#bytes -= frame.size;
       this.#deliver(frame);
       if (frame.kind === "message") frame.done?.();
     }
+  }
+
+  /** Restores the budget on the next turn of the real event loop, then goes on delivering. */
+  #refill(): void {
+    if (this.#refilling) return;
+    this.#refilling = true;
+    realSetImmediate(() => {
+      this.#refilling = false;
+      this.#spent = 0;
+      if (!this.#waitingTurn) return;
+      this.#waitingTurn = false;
+      this.#flush();
+    });
   }
 }
 
