@@ -245,13 +245,17 @@ export class Connection implements SocketEvents, Subscriber {
     return new Promise((resolve) => (this.#drained = resolve));
   }
 
-  /** Runs as each send is written out: a handler paused by backpressure resumes below the mark. */
-  readonly #written = (): void => {
+  /**
+   * Runs as each send is written out: a handler paused by backpressure resumes once the socket is
+   * below the mark again, or learns that its message was dropped with the connection.
+   */
+  readonly #written = (error?: Error | null): void => {
     const drained = this.#drained;
     if (drained === undefined || this.#socket === undefined) return;
-    if (this.#socket.bufferedAmount > this.#runtime.options.highWaterMark) return;
+    const failed = error !== undefined && error !== null;
+    if (!failed && this.#socket.bufferedAmount > this.#runtime.options.highWaterMark) return;
     this.#drained = undefined;
-    drained("sent");
+    drained(failed ? "dropped" : "sent");
   };
 
   /** The generator returned: close 1000 (accepting first if it never decided). */

@@ -36,8 +36,8 @@ export interface SocketEvents {
 
 /** An open WebSocket as the runtime drives it. */
 export interface TransportSocket {
-  /** Sends one message; `done` runs once the transport has written it out (or failed to). */
-  send(data: Message, done?: (error?: Error) => void): void;
+  /** Sends one message; `done` runs once the transport has written it out, with an error if it could not. */
+  send(data: Message, done?: (error?: Error | null) => void): void;
   /**
    * Sends a message encoded once for many sockets (fan-out). Transports that cannot share the
    * bytes may leave it out; the runtime then calls `send(message.data)`.

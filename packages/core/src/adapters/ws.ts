@@ -144,7 +144,7 @@ class WsSocket implements TransportSocket {
     return this.#ws.bufferedAmount;
   }
 
-  send(data: Message, done?: (error?: Error) => void): void {
+  send(data: Message, done?: (error?: Error | null) => void): void {
     this.#ws.send(data, done);
   }
 
