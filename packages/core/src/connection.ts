@@ -80,6 +80,11 @@ export class Connection implements SocketEvents, Subscriber {
     return this.#socket?.bufferedAmount ?? 0;
   }
 
+  /** Wire bytes read and written so far. */
+  get bytes(): { readonly in: number; readonly out: number } {
+    return { in: this.#socket?.bytesRead ?? 0, out: this.#socket?.bytesWritten ?? 0 };
+  }
+
   start(app: Handler): void {
     this.#pending.onAbort(() => this.closed(1006, ""));
     this.#timer = setTimeout(() => this.#abandon(), this.#runtime.options.handshakeTimeout);
@@ -369,6 +374,10 @@ export class Connection implements SocketEvents, Subscriber {
     const ending = this.#ending;
     const info: CloseInfo = ending ?? { code, reason, cause: "client" };
     const counters = this.#runtime.counters;
+    const bytes = this.bytes;
+    counters.bytesIn += bytes.in;
+    counters.bytesOut += bytes.out;
+    this.#socket = undefined;
     if (info.status !== undefined) counters.rejectedWith(info.status);
     else counters.closes[info.cause]++;
     this.#lifecycle

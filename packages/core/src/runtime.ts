@@ -116,7 +116,11 @@ export class Runtime implements RuntimeContext {
     let queuedMessages = 0;
     let bufferedBytes = 0;
     let handshakes = 0;
+    let { bytesIn, bytesOut } = this.counters;
     for (const connection of this.#connections) {
+      const bytes = connection.bytes;
+      bytesIn += bytes.in;
+      bytesOut += bytes.out;
       queuedMessages += connection.queued;
       bufferedBytes += connection.bufferedAmount;
       if (connection.state === "handshake") handshakes++;
@@ -129,6 +133,8 @@ export class Runtime implements RuntimeContext {
       bufferedBytes,
       messagesIn,
       messagesOut,
+      bytesIn,
+      bytesOut,
       messagesDiscarded,
       messagesSkipped,
       subscriptions: this.topics.subscriptions,

@@ -12,6 +12,9 @@ export interface ServerStats {
   readonly bufferedBytes: number;
   readonly messagesIn: number;
   readonly messagesOut: number;
+  /** Bytes received and sent on the wire by WebSocket connections, frame headers included. */
+  readonly bytesIn: number;
+  readonly bytesOut: number;
   /** Messages a push-only handler never read, dropped instead of queued. */
   readonly messagesDiscarded: number;
   /** Published messages not delivered to a subscriber over its buffer limit (`slowSubscriber: "skip"`). */
@@ -28,6 +31,9 @@ export interface ServerStats {
 export class Counters {
   messagesIn = 0;
   messagesOut = 0;
+  /** Wire bytes of connections that have ended; open ones are added when stats are taken. */
+  bytesIn = 0;
+  bytesOut = 0;
   messagesDiscarded = 0;
   messagesSkipped = 0;
   readonly closes: Record<CloseCause, number> = {

@@ -45,6 +45,9 @@ export interface TransportSocket {
   sendEncoded?(message: Encoded): void;
   /** Bytes accepted by `send` and not yet written to the network. */
   readonly bufferedAmount: number;
+  /** Bytes received and sent on the wire, frames included, where the transport can tell. */
+  readonly bytesRead?: number;
+  readonly bytesWritten?: number;
   /** Starts the closing handshake. */
   close(code: number, reason: string): void;
   /** Drops the connection at once, without a closing handshake. */

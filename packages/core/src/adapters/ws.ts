@@ -103,7 +103,7 @@ class WsPendingUpgrade implements PendingUpgrade {
     } finally {
       this.#accepting.delete(this.#req);
     }
-    return ws === undefined ? undefined : new WsSocket(ws, events);
+    return ws === undefined ? undefined : new WsSocket(ws, this.#socket, events);
   }
 
   reject(status: number, body: string, headers: Readonly<Record<string, string>>): void {
@@ -129,9 +129,11 @@ const CLOSE_CODE_OF: Readonly<Record<string, number>> = {
 
 class WsSocket implements TransportSocket {
   readonly #ws: WebSocket;
+  readonly #raw: Duplex & { bytesRead?: number; bytesWritten?: number };
 
-  constructor(ws: WebSocket, events: SocketEvents) {
+  constructor(ws: WebSocket, raw: Duplex, events: SocketEvents) {
     this.#ws = ws;
+    this.#raw = raw;
     ws.on("message", (data: Buffer, isBinary) => events.message(isBinary ? data : data.toString()));
     ws.on("pong", () => events.pong());
     ws.on("error", (error: Error & { code?: string }) =>
@@ -142,6 +144,14 @@ class WsSocket implements TransportSocket {
 
   get bufferedAmount(): number {
     return this.#ws.bufferedAmount;
+  }
+
+  get bytesRead(): number {
+    return this.#raw.bytesRead ?? 0;
+  }
+
+  get bytesWritten(): number {
+    return this.#raw.bytesWritten ?? 0;
   }
 
   send(data: Message, done?: (error?: Error | null) => void): void {
