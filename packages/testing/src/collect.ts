@@ -75,7 +75,10 @@ export async function collect<S extends Scope = Scope, In = Message>(
     while (!result.done) {
       const event = result.value;
       events.push(event);
-      if (events.length > limit) throw new Error(`collect(): the handler yielded more than ${limit} events`);
+      if (events.length > limit) {
+        await iterator.return?.();
+        throw new Error(`collect(): the handler yielded more than ${limit} events`);
+      }
       if (event.type === "websocket.close" || event.type === "websocket.reject") {
         info =
           event.type === "websocket.close"

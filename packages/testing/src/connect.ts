@@ -20,7 +20,7 @@ export interface ConnectOptions extends ClientOptions, Omit<TestServerOptions, "
  * expect(await client.receiveJson()).toEqual({ from: "me", text: "hi" });
  * await expect(connect(app, "/nope")).rejects.toMatchObject({ status: 404 });
  */
-export async function connect(app: Handler, path: string, options: ConnectOptions = {}): Promise<TestClient> {
+export async function connect(app: Handler, path = "/", options: ConnectOptions = {}): Promise<TestClient> {
   const { headers, subprotocols, origin, timeout, autoPong, ...serverOptions } = options;
   const server = testServer(app, { ...serverOptions, timeout });
   let client: TestClient;

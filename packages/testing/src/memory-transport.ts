@@ -84,7 +84,7 @@ class MemoryConnection {
   readonly #peerEvents: MemoryPeerEvents;
   readonly #maxPayload: number;
   readonly #autoPong: boolean;
-  readonly #key = randomBytes(16).toString("base64");
+  readonly #key: string;
   #state: State = "connecting";
   #server: SocketEvents | undefined;
   #onAbort: (() => void) | undefined;
@@ -106,7 +106,7 @@ class MemoryConnection {
     this.#autoPong = options.autoPong ?? true;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
-    headers["sec-websocket-key"] ??= this.#key;
+    this.#key = headers["sec-websocket-key"] ??= randomBytes(16).toString("base64");
     const info: RequestInfo = { url: request.url, headers, address: request.address ?? "127.0.0.1" };
     this.pending = {
       request: info,
