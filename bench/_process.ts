@@ -11,9 +11,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `script` (TypeScript, run through tsx) with PORT=0 and waits for the URL it prints. */
-export function startServer(script: string, env: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", script], {
+/**
+ * Starts `script` (TypeScript, run through tsx) with PORT=0 and waits for the URL it prints.
+ * `nodeArgs` go after tsx and before the script, e.g. `--expose-gc` or `--cpu-prof`.
+ */
+export function startServer(
+  script: string,
+  env: Record<string, string> = {},
+  nodeArgs: readonly string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, script], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -41,11 +48,23 @@ export function startServer(script: string, env: Record<string, string> = {}): P
   });
 }
 
-function rssOf(pid: number): number {
+/** Resident set size of process `pid`, in bytes. */
+export function rssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
   return Number(kb) * 1024;
 }
+
+/** CPU time (user + system) that process `pid` has used so far, in seconds. */
+export function cpuSecondsOf(pid: number): number {
+  // The command name, field 2, may hold spaces: count fields from the closing parenthesis.
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+const CLOCK_TICKS = 100;
 
 /** Samples `read` every `everyMs` until `stop()` is called; returns the peak. */
 export function sampler(read: () => number, everyMs = 50): { stop(): number } {

@@ -1,0 +1,37 @@
+import type { EchoOptions } from "./echo.js";
+import type { FanoutOptions } from "./fanout.js";
+import type { HandshakeOptions } from "./handshakes.js";
+
+/** The scenarios run against each server in each round, and how hard. */
+export interface Plan {
+  rounds: number;
+  /** Idle connections opened to measure memory per connection. */
+  idleConnections: number;
+  handshakes: HandshakeOptions;
+  echo: EchoOptions;
+  pipelined: EchoOptions;
+  fanouts: readonly FanoutOptions[];
+}
+
+/** The full benchmark, as issue 9 describes it. */
+export const FULL: Plan = {
+  rounds: 3,
+  idleConnections: 5_000,
+  handshakes: { concurrency: 16, warmupMs: 1_000, windowMs: 4_000 },
+  echo: { connections: 64, inFlight: 1, warmupMs: 1_500, windowMs: 5_000 },
+  pipelined: { connections: 64, inFlight: 16, warmupMs: 1_500, windowMs: 5_000 },
+  fanouts: [
+    { subscribers: 1_000, publishes: 60, timeoutMs: 10_000 },
+    { subscribers: 5_000, publishes: 30, timeoutMs: 20_000 },
+  ],
+};
+
+/** A smoke run of every scenario, small and short: it proves the benchmark still works, not speed. */
+export const QUICK: Plan = {
+  rounds: 1,
+  idleConnections: 200,
+  handshakes: { concurrency: 4, warmupMs: 100, windowMs: 400 },
+  echo: { connections: 8, inFlight: 1, warmupMs: 100, windowMs: 400 },
+  pipelined: { connections: 8, inFlight: 16, warmupMs: 100, windowMs: 400 },
+  fanouts: [{ subscribers: 100, publishes: 5, timeoutMs: 5_000 }],
+};

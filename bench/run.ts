@@ -1,0 +1,83 @@
+/**
+ * The benchmark: every server in turn (A B C … A B C …, one round after another), each in its own
+ * process and measured by a load generator in another, then a table of medians and ratios to raw
+ * `ws`.
+ *
+ *   pnpm bench             # the full run, 3 rounds (about 15 minutes)
+ *   pnpm bench --quick     # a smoke run of every scenario (about 30 s)
+ *   pnpm bench --rounds 5 --only ws,scallion-minimal
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { startServer } from "./_process.js";
+import type { Contender } from "./contenders.js";
+import { CONTENDERS, SERVER_NODE_ARGS } from "./contenders.js";
+import type { LoadRequest, Metrics } from "./load/main.js";
+import { FULL, QUICK } from "./load/plan.js";
+import type { Samples } from "./report.js";
+import { machine, record, table } from "./report.js";
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    rounds: { type: "string" },
+    only: { type: "string" },
+  },
+});
+const plan = args.quick ? QUICK : FULL;
+const rounds = args.rounds === undefined ? plan.rounds : Number(args.rounds);
+const only = args.only?.split(",");
+const contenders = only === undefined ? CONTENDERS : CONTENDERS.filter((c) => only.includes(c.name));
+
+checkOpenFiles(plan.idleConnections + Math.max(...plan.fanouts.map((f) => f.subscribers)) + 1_000);
+
+const samples: Samples = new Map();
+for (let round = 1; round <= rounds; round++) {
+  for (const contender of contenders) {
+    const started = Date.now();
+    const metrics = await measure(contender);
+    record(samples, contender.name, metrics);
+    console.error(`round ${round}/${rounds} ${contender.name}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+}
+
+console.log(`${machine()}\n${new Date().toISOString()}, ${rounds} round(s)${args.quick ? ", --quick" : ""}\n`);
+console.log(table(samples));
+
+/** Starts the server, runs the load generator against it, stops the server. */
+async function measure(contender: Contender): Promise<Metrics> {
+  const server = await startServer(contender.script, {}, SERVER_NODE_ARGS);
+  try {
+    const request: LoadRequest = { kind: contender.kind, port: server.port, pid: server.child.pid as number, plan };
+    return await runLoad(request);
+  } finally {
+    await server.stop();
+  }
+}
+
+function runLoad(request: LoadRequest): Promise<Metrics> {
+  const main = fileURLToPath(new URL("load/main.ts", import.meta.url));
+  const child = spawn(process.execPath, ["--import", "tsx", main, JSON.stringify(request)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => {
+      if (code === 0) resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Metrics);
+      else reject(new Error(`load generator exited with ${code}:\n${out}`));
+    });
+  });
+}
+
+/** Each connection is a file descriptor on both sides: stop early, with the fix, if there are too few. */
+function checkOpenFiles(needed: number): void {
+  const limits = readFileSync("/proc/self/limits", "utf8");
+  const soft = Number(/Max open files\s+(\d+)/.exec(limits)?.[1] ?? Infinity);
+  if (soft < needed) {
+    console.error(`The open-file limit is ${soft}; ${needed} are needed. Raise it first: ulimit -n ${needed}`);
+    process.exit(1);
+  }
+}
