@@ -1,0 +1,74 @@
+import type { Scope } from "@scallion/core";
+import type { Secret } from "../cookie.js";
+import { cookieValues, secretList, unsignCookie } from "../cookie.js";
+
+/**
+ * Reads a credential from the upgrade request: a string, or undefined when the request carries
+ * none or only a malformed one. `challenge` is what a 401 offers in `WWW-Authenticate`.
+ */
+export interface Extractor {
+  (scope: Scope): string | undefined;
+  readonly challenge?: string;
+}
+
+/** Longer credentials are refused unread: no verify call, no hashing of megabytes. */
+export const MAX_CREDENTIAL_LENGTH = 4096;
+
+/** RFC 6750's b64token: what a bearer token may contain. */
+const BEARER = /^Bearer[ \t]+([A-Za-z0-9\-._~+/]+=*)[ \t]*$/i;
+
+/** A non-empty credential of sane length, trimmed; anything else is no credential. */
+export function usable(value: string | undefined): string | undefined {
+  if (value === undefined || value.length > MAX_CREDENTIAL_LENGTH) return undefined;
+  const trimmed = value.trim();
+  return trimmed === "" ? undefined : trimmed;
+}
+
+/**
+ * The token of an `Authorization: Bearer <token>` header.
+ * @example auth({ from: bearer(), verify: (token) => tokens.get(token) })
+ */
+export function bearer(): Extractor {
+  return Object.assign(
+    function bearerToken(scope: Scope) {
+      const header = scope.headers.authorization;
+      if (header === undefined || header.length > MAX_CREDENTIAL_LENGTH) return undefined;
+      return BEARER.exec(header)?.[1];
+    },
+    { challenge: "Bearer" },
+  );
+}
+
+/**
+ * The query parameter `name`, e.g. `?token=…` (browsers cannot set headers on a WebSocket).
+ * Query strings end up in access logs: prefer short-lived tokens here.
+ */
+export function query(name = "token"): Extractor {
+  if (typeof name !== "string" || name === "") throw new TypeError("query(): name must be a non-empty string");
+  return function queryToken(scope: Scope) {
+    return usable(scope.query[name]);
+  };
+}
+
+/** Options of the {@link cookie} extractor. */
+export interface CookieOptions {
+  /** The secret (or secrets, newest first) the cookie was signed with; see `serializeSessionCookie`. */
+  secret: Secret;
+}
+
+/**
+ * The value of cookie `name`, if it carries a valid HMAC-SHA256 signature by one of the
+ * secrets; unsigned, tampered or malformed cookies count as no credential.
+ */
+export function cookie(name: string, options: CookieOptions): Extractor {
+  if (typeof name !== "string" || name === "") throw new TypeError("cookie(): name must be a non-empty string");
+  if (typeof options !== "object" || options === null) throw new TypeError("cookie(): options must be an object with a secret");
+  const secrets = secretList(options.secret, "cookie()");
+  return function signedCookie(scope: Scope) {
+    for (const value of cookieValues(scope.headers.cookie, name)) {
+      const verified = usable(unsignCookie(value, secrets));
+      if (verified !== undefined) return verified;
+    }
+    return undefined;
+  };
+}

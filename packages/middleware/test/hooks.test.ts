@@ -1,0 +1,48 @@
+import type { CloseInfo, Scope } from "@scallion/core";
+import { reject, send } from "@scallion/core";
+import { describe, expect, it, vi } from "vitest";
+import { auth, compose, hooks, origin } from "../src/index.js";
+import { firstMessage, openClient, statusOf } from "./_client.js";
+import { start } from "./_server.js";
+
+type User = { name: string };
+
+describe("hooks in a chain", () => {
+  it("runs between other middleware: sees what came before, and onClose runs once with the user", async () => {
+    const connected = vi.fn();
+    const closed = vi.fn();
+    const app = compose(
+      origin(),
+      auth({ verify: (token): User | undefined => (token === "t" ? { name: "Ann" } : undefined) }),
+      hooks<Scope & { readonly user: User }>({
+        onConnect: (scope) => void connected(scope.user.name),
+        onClose: (scope, info: CloseInfo) => void closed(scope.user.name, info.code, info.cause),
+      }),
+    )(async function* (scope) {
+      yield send(`hello ${scope.user.name}`);
+    });
+    const server = await start(app);
+    expect(await firstMessage(`${server.url}/`, { Authorization: "Bearer t", Origin: "http://localhost:3000" })).toBe("hello Ann");
+    await vi.waitFor(() => expect(closed).toHaveBeenCalledWith("Ann", 1000, "server"));
+    expect(connected).toHaveBeenCalledWith("Ann");
+    // Refused before the hooks: they never saw the connection.
+    expect(await statusOf(`${server.url}/`, { Authorization: "Bearer t", Origin: "https://evil.example" })).toBe(403);
+    expect(await statusOf(`${server.url}/`)).toBe(401);
+    expect(closed).toHaveBeenCalledTimes(1);
+  });
+
+  it("lets onConnect refuse before the middleware and handler after it", async () => {
+    const verify = vi.fn(() => ({ name: "never" }));
+    const app = compose(
+      hooks({ onConnect: (scope) => (scope.query.banned === undefined ? undefined : reject(403, "banned")) }),
+      auth({ verify }),
+    )(async function* (scope) {
+      yield send(scope.user.name);
+    });
+    const server = await start(app);
+    expect(await statusOf(`${server.url}/?banned`, { Authorization: "Bearer t" })).toBe(403);
+    expect(verify).not.toHaveBeenCalled();
+    const client = await openClient(`${server.url}/`, { Authorization: "Bearer t" });
+    expect(await client.next()).toBe("never");
+  });
+});
