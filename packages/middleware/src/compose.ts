@@ -31,9 +31,10 @@ type PassesThrough<In> = [In] extends [never] ? true : unknown extends In ? true
 /**
  * A composed chain: give it the handler, get a handler that runs the chain in front of it. It is
  * itself a middleware, and generic in the scope it is given, so a router's `params` reach the
- * handler through it.
+ * handler through it. `S` comes from where the result goes (a route), never from the handler, so
+ * a named handler function that asks only for what the chain adds fits anywhere.
  */
-export type Composed<Add, In> = <S extends Scope = Scope>(handler: Handler<S & Add, In>) => Handler<S, Message>;
+export type Composed<Add, In> = <S extends Scope = Scope>(handler: Handler<NoInfer<S> & Add, In>) => Handler<S, Message>;
 
 /**
  * Chains middleware, outermost first: `compose(a, b, c)(handler)` is `a(b(c(handler)))`. The

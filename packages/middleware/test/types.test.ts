@@ -1,5 +1,5 @@
 import type { Handler, Message, Scope } from "@scallion/core";
-import { hooks } from "@scallion/core";
+import { hooks, send } from "@scallion/core";
 import { describe, expectTypeOf, it } from "vitest";
 import type { Router } from "../src/index.js";
 import { auth, basic, compose, cookie, mount, origin, router } from "../src/index.js";
@@ -60,6 +60,13 @@ describe("types flow through the chain without casts", () => {
         expectTypeOf(scope.user).toEqualTypeOf<User>();
       }),
     });
+  });
+
+  it("accepts a named handler asking only for what the chain adds, as a route", () => {
+    async function* greet(scope: Scope & { readonly user: User }) {
+      yield send(scope.user.name);
+    }
+    router({ "/chat/:room": compose(auth({ verify: findUser }))(greet) });
   });
 
   it("types mounted route tables with their prefixed patterns", () => {
