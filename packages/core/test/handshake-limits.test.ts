@@ -12,7 +12,7 @@ const echo: Handler = async function* (_scope, receiver) {
 /** Sends a raw request and collects the response until the server closes the socket. */
 function rawRequest(port: number, request: string): Promise<string> {
   return new Promise((resolve) => {
-    const socket = connect(port, "127.0.0.1", () => socket.end(request));
+    const socket = connect(port, "127.0.0.1", () => socket.write(request));
     let data = "";
     socket.on("data", (chunk) => (data += chunk.toString()));
     socket.on("error", () => resolve(data));

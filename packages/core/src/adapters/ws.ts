@@ -61,6 +61,9 @@ class WsPendingUpgrade implements PendingUpgrade {
   readonly #req: IncomingMessage;
   readonly #socket: Duplex;
   readonly #head: Buffer;
+  /** What the client sent before the handshake was decided (a valid client sends nothing). */
+  #early: Buffer[] = [];
+  #earlyBytes = 0;
   #aborted: (() => void) | undefined;
   #decided = false;
 
@@ -80,7 +83,21 @@ class WsPendingUpgrade implements PendingUpgrade {
     // Until the handshake is decided nobody else listens: a reset must not become an uncaught error.
     socket.on("error", ignore);
     socket.once("close", this.#onClose);
+    // Read while deciding, or a client that gives up would go unnoticed until handshakeTimeout.
+    socket.once("end", this.#onEnd);
+    socket.on("data", this.#onData);
   }
+
+  readonly #onData = (chunk: Buffer): void => {
+    this.#early.push(chunk);
+    this.#earlyBytes += chunk.length;
+    if (this.#earlyBytes > MAX_EARLY_BYTES) this.#socket.destroy();
+  };
+
+  /** The client half-closed before the handshake was decided: it has gone. */
+  readonly #onEnd = (): void => {
+    this.#socket.destroy();
+  };
 
   readonly #onClose = (): void => {
     if (this.#decided) return;
@@ -99,7 +116,9 @@ class WsPendingUpgrade implements PendingUpgrade {
     try {
       // handleUpgrade writes the 101 and calls back synchronously, or destroys a socket whose
       // client has already gone without calling back.
-      this.#wss.handleUpgrade(this.#req, this.#socket, this.#head, (upgraded) => (ws = upgraded));
+      const head = this.#early.length === 0 ? this.#head : Buffer.concat([this.#head, ...this.#early]);
+      this.#early = [];
+      this.#wss.handleUpgrade(this.#req, this.#socket, head, (upgraded) => (ws = upgraded));
     } finally {
       this.#accepting.delete(this.#req);
     }
@@ -115,6 +134,9 @@ class WsPendingUpgrade implements PendingUpgrade {
     if (this.#decided) return false;
     this.#decided = true;
     this.#socket.removeListener("close", this.#onClose);
+    this.#socket.removeListener("end", this.#onEnd);
+    // Still flowing: `ws` takes over the data events, or a rejected socket drains until it closes.
+    this.#socket.removeListener("data", this.#onData);
     return true;
   }
 }
@@ -185,6 +207,8 @@ class WsSocket implements TransportSocket {
 }
 
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
+/** Bytes a client may send before the handshake is decided; it should send none. */
+const MAX_EARLY_BYTES = 64 * 1024;
 /** Browsers send about twenty headers; a handshake with more than this is refused with 431. */
 const MAX_HEADERS = 100;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
