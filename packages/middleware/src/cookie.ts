@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { OptionError } from "@scallion/core";
+import { checkOptionNames } from "./_options.js";
 
 /** A secret for signing cookies, or a list of them for rotation: the first signs, any verifies. */
 export type Secret = string | readonly string[];
@@ -22,7 +24,7 @@ const MAX_SIGNED_LENGTH = 4096;
 export function secretList(secret: Secret, where: string): readonly string[] {
   const list = typeof secret === "string" ? [secret] : secret;
   if (!Array.isArray(list) || list.length === 0 || !list.every((s) => typeof s === "string" && s !== "")) {
-    throw new TypeError(`${where}: option secret must be a non-empty string or a non-empty list of them`);
+    throw new OptionError(where, "secret", "must be a non-empty string or a non-empty list of them");
   }
   return list;
 }
@@ -67,12 +69,13 @@ export function serializeSessionCookie(name: string, value: string, secret: Secr
   if (typeof name !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
     throw new TypeError(`serializeSessionCookie(): name must be a cookie name token, got ${JSON.stringify(name)}`);
   }
+  checkOptionNames("serializeSessionCookie()", options, ["maxAge", "secure", "path", "domain", "sameSite"]);
   const { maxAge, secure = false, path = "/", domain, sameSite = "Lax" } = options;
-  if (maxAge !== undefined && !Number.isInteger(maxAge)) throw new TypeError("serializeSessionCookie(): option maxAge must be an integer");
-  if (!["Strict", "Lax", "None"].includes(sameSite)) throw new TypeError("serializeSessionCookie(): option sameSite must be Strict, Lax or None");
+  if (maxAge !== undefined && !Number.isInteger(maxAge)) throw new OptionError("serializeSessionCookie()", "maxAge", "must be an integer");
+  if (!["Strict", "Lax", "None"].includes(sameSite)) throw new OptionError("serializeSessionCookie()", "sameSite", "must be Strict, Lax or None");
   for (const [option, v] of [["path", path], ["domain", domain]] as const) {
     if (v !== undefined && (typeof v !== "string" || /[;\s\p{Cc}]/u.test(v))) {
-      throw new TypeError(`serializeSessionCookie(): option ${option} must be a string without ";" or spaces`);
+      throw new OptionError("serializeSessionCookie()", option, 'must be a string without ";", spaces or control characters');
     }
   }
   const parts = [`${name}=${encodeURIComponent(signCookie(value, secret))}`, `Path=${path}`, "HttpOnly", `SameSite=${sameSite}`];

@@ -1,5 +1,6 @@
 import type { Handler, Scope } from "@scallion/core";
-import { reject } from "@scallion/core";
+import { OptionError, reject } from "@scallion/core";
+import { checkOptionNames } from "./_options.js";
 import { respond } from "./_respond.js";
 
 /** Options of {@link origin}. */
@@ -45,9 +46,9 @@ interface Rule {
  * compose(origin({ allow: ["https://example.com", "https://*.example.com"] }), auth({ verify }))(chat);
  */
 export function origin(options: OriginOptions = {}): <S extends Scope, In>(next: Handler<S, In>) => Handler<S, In> {
-  if (typeof options !== "object" || options === null) throw new TypeError("origin(): options must be an object");
+  checkOptionNames("origin()", options, ["allow", "allowMissing"]);
   const { allow = fromEnvironment(), allowMissing = true } = options;
-  if (typeof allowMissing !== "boolean") throw new TypeError("origin(): option allowMissing must be a boolean");
+  if (typeof allowMissing !== "boolean") throw new OptionError("origin()", "allowMissing", "must be a boolean");
   const allowed = typeof allow === "function" ? allow : compile(typeof allow === "string" ? [allow] : allow);
   return (next) =>
     function checkOrigin(scope, receiver) {
@@ -66,14 +67,14 @@ function fromEnvironment(): readonly string[] {
 /** Compiles the patterns once: exact origins into a Set, wildcards into rules. */
 function compile(patterns: readonly string[]): (origin: string) => boolean {
   if (!Array.isArray(patterns) || patterns.length === 0) {
-    throw new TypeError("origin(): option allow must be an origin, a non-empty list of origins, or a function");
+    throw new OptionError("origin()", "allow", "must be an origin, a non-empty list of origins, or a function");
   }
   const exact = new Set<string>();
   const rules: Rule[] = [];
   for (const pattern of patterns) {
     const m = typeof pattern === "string" ? PATTERN.exec(pattern.toLowerCase()) : null;
     if (m === null) {
-      throw new TypeError(`origin(): option allow has ${JSON.stringify(pattern)}, not an origin like "https://*.example.com" or "http://localhost:*"`);
+      throw new OptionError("origin()", "allow", `has ${JSON.stringify(pattern)}, not an origin like "https://*.example.com" or "http://localhost:*"`);
     }
     const [, scheme = "", star, host = "", port = ""] = m;
     const normalPort = port === DEFAULT_PORTS[scheme] ? "" : port;

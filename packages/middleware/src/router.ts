@@ -1,5 +1,6 @@
 import type { Handler, Message, Scope } from "@scallion/core";
-import { reject } from "@scallion/core";
+import { OptionError, reject } from "@scallion/core";
+import { checkOptionNames } from "./_options.js";
 import { respond } from "./_respond.js";
 import { RouteTable } from "./_route-table.js";
 
@@ -59,10 +60,10 @@ export function router<const R extends Record<string, unknown>>(
   options: RouterOptions = {},
 ): Router<keyof R & string> {
   if (typeof routes !== "object" || routes === null) throw new TypeError("router(): routes must be an object");
-  if (typeof options !== "object" || options === null) throw new TypeError("router(): options must be an object");
+  checkOptionNames("router()", options, ["notFound"]);
   const { notFound } = options;
   if (notFound !== undefined && typeof notFound !== "function") {
-    throw new TypeError("router(): option notFound must be a handler");
+    throw new OptionError("router()", "notFound", "must be a handler");
   }
   const table = new RouteTable();
   for (const [pattern, target] of Object.entries(routes)) table.add(pattern, target as Handler, "router()");

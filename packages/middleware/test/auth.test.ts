@@ -188,12 +188,15 @@ describe("auth internals", () => {
   });
 
   it("throws a TypeError naming the option for bad configuration", () => {
-    expect(() => auth({} as never)).toThrow(/option verify/);
-    expect(() => auth({ verify: () => 1, from: [] })).toThrow(/option from/);
-    expect(() => auth({ verify: () => 1, from: "bearer" as never })).toThrow(/option from/);
-    expect(() => auth({ verify: () => 1, failWith: "explode" as never })).toThrow(/option failWith/);
-    expect(() => cookie("session", { secret: "" })).toThrow(/option secret/);
-    expect(() => cookie("session", { secret: [] })).toThrow(/option secret/);
+    expect(() => auth({} as never)).toThrow(/option "verify"/);
+    expect(() => auth({ verify: () => 1, from: [] })).toThrow(/option "from"/);
+    expect(() => auth({ verify: () => 1, from: "bearer" as never })).toThrow(/option "from"/);
+    expect(() => auth({ verify: () => 1, failWith: "explode" as never })).toThrow(/option "failWith"/);
+    expect(() => auth({ verify: () => 1, failwith: "close" } as never)).toThrow(
+      expect.objectContaining({ name: "OptionError", code: "SCALLION_INVALID_OPTION", option: "failwith" }),
+    );
+    expect(() => cookie("session", { secret: "" })).toThrow(/option "secret"/);
+    expect(() => cookie("session", { secret: [] })).toThrow(/option "secret"/);
     expect(() => cookie("session", undefined as never)).toThrow(TypeError);
     expect(() => query("")).toThrow(TypeError);
   });

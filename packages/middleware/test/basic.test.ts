@@ -49,7 +49,7 @@ describe("basic", () => {
 
   it("checks its options when called", () => {
     expect(() => basic(undefined as never)).toThrow(/verify must be a function/);
-    expect(() => basic(() => 1, { realm: 'a"b' })).toThrow(/option realm/);
-    expect(() => basic(() => 1, { realm: "" })).toThrow(/option realm/);
+    expect(() => basic(() => 1, { realm: 'a"b' })).toThrow(/option "realm"/);
+    expect(() => basic(() => 1, { realm: "" })).toThrow(/option "realm"/);
   });
 });

@@ -30,9 +30,9 @@ describe("signed cookies", () => {
 
   it("throws a TypeError for a bad name, secret or option", () => {
     expect(() => serializeSessionCookie("a b", "v", "k")).toThrow(/name/);
-    expect(() => serializeSessionCookie("s", "v", "")).toThrow(/option secret/);
-    expect(() => serializeSessionCookie("s", "v", "k", { path: "/; Domain=evil" })).toThrow(/option path/);
-    expect(() => serializeSessionCookie("s", "v", "k", { maxAge: 1.5 })).toThrow(/option maxAge/);
-    expect(() => signCookie("v", [])).toThrow(/option secret/);
+    expect(() => serializeSessionCookie("s", "v", "")).toThrow(/option "secret"/);
+    expect(() => serializeSessionCookie("s", "v", "k", { path: "/; Domain=evil" })).toThrow(/option "path"/);
+    expect(() => serializeSessionCookie("s", "v", "k", { maxAge: 1.5 })).toThrow(/option "maxAge"/);
+    expect(() => signCookie("v", [])).toThrow(/option "secret"/);
   });
 });

@@ -140,10 +140,11 @@ describe("origin", () => {
   });
 
   it("throws a TypeError naming the option for a bad pattern or value", () => {
-    expect(() => origin({ allow: ["https://example.com/path"] })).toThrow(/option allow has "https:\/\/example.com\/path"/);
-    expect(() => origin({ allow: ["https://a.*.example.com"] })).toThrow(/option allow/);
-    expect(() => origin({ allow: ["*"] })).toThrow(/option allow/);
-    expect(() => origin({ allow: [] })).toThrow(/option allow/);
-    expect(() => origin({ allowMissing: "no" as never })).toThrow(/option allowMissing/);
+    expect(() => origin({ allow: ["https://example.com/path"] })).toThrow(/option "allow" has "https:\/\/example.com\/path"/);
+    expect(() => origin({ allow: ["https://a.*.example.com"] })).toThrow(/option "allow"/);
+    expect(() => origin({ allow: ["*"] })).toThrow(/option "allow"/);
+    expect(() => origin({ allow: [] })).toThrow(/option "allow"/);
+    expect(() => origin({ allowMissing: "no" as never })).toThrow(/option "allowMissing"/);
+    expect(() => origin({ alow: ["https://example.com"] } as never)).toThrow(/option "alow" is not known/);
   });
 });

@@ -1,6 +1,7 @@
 import type { Event, Handler, Scope } from "@scallion/core";
-import { close, reject } from "@scallion/core";
+import { close, OptionError, reject } from "@scallion/core";
 import { deferred } from "../_defer.js";
+import { checkOptionNames } from "../_options.js";
 import { respond } from "../_respond.js";
 import type { Extractor } from "./extractors.js";
 import { bearer } from "./extractors.js";
@@ -45,14 +46,14 @@ const FAIL_WITH = ["reject", "close"];
  * });
  */
 export function auth<V extends Verify>(options: AuthOptions<V>): AuthMiddleware<UserOf<V>> {
-  if (typeof options !== "object" || options === null) throw new TypeError("auth(): options must be an object");
+  checkOptionNames("auth()", options, ["verify", "from", "failWith"]);
   const { verify, from = bearer(), failWith = "reject" } = options;
-  if (typeof verify !== "function") throw new TypeError("auth(): option verify must be a function");
+  if (typeof verify !== "function") throw new OptionError("auth()", "verify", "must be a function");
   const extractors: readonly Extractor[] = typeof from === "function" ? [from] : from;
   if (!Array.isArray(extractors) || extractors.length === 0 || !extractors.every((e) => typeof e === "function")) {
-    throw new TypeError("auth(): option from must be an extractor such as bearer(), or a non-empty list of them");
+    throw new OptionError("auth()", "from", "must be an extractor such as bearer(), or a non-empty list of them");
   }
-  if (!FAIL_WITH.includes(failWith)) throw new TypeError('auth(): option failWith must be "reject" or "close"');
+  if (!FAIL_WITH.includes(failWith)) throw new OptionError("auth()", "failWith", 'must be "reject" or "close"');
   const challenges = extractors.flatMap((e) => (e.challenge === undefined ? [] : [e.challenge]));
   const failure: Event =
     failWith === "close"

@@ -1,5 +1,7 @@
 import type { Scope } from "@scallion/core";
+import { OptionError } from "@scallion/core";
 import type { AuthMiddleware, UserOf } from "./auth.js";
+import { checkOptionNames } from "../_options.js";
 import { auth } from "./auth.js";
 import type { Extractor } from "./extractors.js";
 import { MAX_CREDENTIAL_LENGTH } from "./extractors.js";
@@ -27,10 +29,10 @@ const BASIC = /^Basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i;
  */
 export function basic<V extends VerifyBasic>(verify: V, options: BasicOptions = {}): AuthMiddleware<UserOf<V>> {
   if (typeof verify !== "function") throw new TypeError("basic(): verify must be a function");
-  if (typeof options !== "object" || options === null) throw new TypeError("basic(): options must be an object");
+  checkOptionNames("basic()", options, ["realm", "failWith"]);
   const { realm = "Scallion", failWith } = options;
   if (typeof realm !== "string" || realm === "" || /["\\\p{Cc}]/u.test(realm)) {
-    throw new TypeError('basic(): option realm must be a non-empty string without quotes, backslashes or controls');
+    throw new OptionError("basic()", "realm", "must be a non-empty string without quotes, backslashes or control characters");
   }
   const from: Extractor = Object.assign(
     function basicCredentials(scope: Scope) {

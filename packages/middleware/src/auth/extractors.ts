@@ -1,5 +1,6 @@
 import type { Scope } from "@scallion/core";
 import type { Secret } from "../cookie.js";
+import { checkOptionNames } from "../_options.js";
 import { cookieValues, secretList, unsignCookie } from "../cookie.js";
 
 /**
@@ -62,7 +63,7 @@ export interface CookieOptions {
  */
 export function cookie(name: string, options: CookieOptions): Extractor {
   if (typeof name !== "string" || name === "") throw new TypeError("cookie(): name must be a non-empty string");
-  if (typeof options !== "object" || options === null) throw new TypeError("cookie(): options must be an object with a secret");
+  checkOptionNames("cookie()", options, ["secret"]);
   const secrets = secretList(options.secret, "cookie()");
   return function signedCookie(scope: Scope) {
     for (const value of cookieValues(scope.headers.cookie, name)) {
