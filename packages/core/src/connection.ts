@@ -1,6 +1,7 @@
 import type { Event, Message, Outcome } from "./events.js";
 import type { Handler } from "./handler.js";
 import type { CloseCause, CloseInfo } from "./lifecycle.js";
+import { isCloseError } from "./errors.js";
 import { Lifecycle } from "./lifecycle.js";
 import { Receiver } from "./receiver.js";
 import type { RuntimeContext } from "./runtime-context.js";
@@ -280,8 +281,20 @@ export class Connection implements SocketEvents, Subscriber {
     this.#timer.unref();
   }
 
-  /** The handler threw: HTTP 500 before the handshake, close 1011 after it. */
+  /**
+   * The handler threw: HTTP 500 before the handshake, close 1011 after it. A `CloseError` closes
+   * with its own code instead: it reports the client's fault, not the server's.
+   */
   #crash(error: unknown): void {
+    if (isCloseError(error)) {
+      this.#runtime.logger.info(
+        { connection: this.scope.id, code: error.closeCode, reason: error.reason },
+        "closing the connection",
+      );
+      if (this.#state === "handshake") this.#open();
+      this.#close("error", error.closeCode, error.reason, error);
+      return;
+    }
     this.#logCrash(error);
     if (this.#state === "handshake") {
       this.#ending = { cause: "error", code: 1006, reason: "", error, status: 500 };

@@ -37,6 +37,6 @@ export type { Endpoint, UpgradeHandler, UpgradeOptions } from "./upgrade.js";
 export type { TrustProxy } from "./client-address.js";
 export type { ServerStats } from "./stats.js";
 export type { Server, ServerAddress, ServeOptions } from "./serve.js";
-export { OptionError } from "./errors.js";
+export { CloseError, isCloseError, OptionError } from "./errors.js";
 export type { Logger } from "./logger.js";
 export { consoleLogger, silentLogger } from "./logger.js";

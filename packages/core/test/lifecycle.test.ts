@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
 import type { CloseInfo, Handler, Outcome, Scope } from "../src/index.js";
-import { accept, close, merge, reject, send, websocket } from "../src/index.js";
+import { accept, close, CloseError, isCloseError, merge, reject, send, websocket } from "../src/index.js";
 import { openClient } from "./_client.js";
 import { recordingLogger, start } from "./_server.js";
 
@@ -219,6 +219,36 @@ describe("how a connection ends", () => {
       yield "hello" as never;
     });
     await expect(openClient(`${server.url}/`)).rejects.toMatchObject({ status: 500 });
+  });
+
+  it("throwing a CloseError closes with its code and reason instead of 1011", async () => {
+    const closes: CloseInfo[] = [];
+    const logger = recordingLogger();
+    const server = await start(
+      websocket(async function* (_scope, receiver) {
+        for await (const message of receiver) {
+          if (message === "bad") throw new CloseError(1008, "bad message");
+          yield send(message);
+        }
+      }, { onClose: (_s, info) => void closes.push(info) }),
+      { logger },
+    );
+    const client = await openClient(`${server.url}/`);
+    client.ws.send("bad");
+    expect(await client.closed).toEqual({ code: 1008, reason: "bad message" });
+    await vi.waitFor(() => expect(closes).toHaveLength(1));
+    expect(closes[0]).toMatchObject({ code: 1008, reason: "bad message", cause: "error" });
+    expect(isCloseError(closes[0]?.error)).toBe(true);
+    expect(logger.entries.filter((e) => e.level === "error")).toHaveLength(0);
+  });
+
+  it("a CloseError before the handshake upgrades and closes with its code", async () => {
+    const server = await start(async function* () {
+      throw new CloseError(4403, "not for you");
+    });
+    const client = await openClient(`${server.url}/`);
+    expect(await client.closed).toEqual({ code: 4403, reason: "not for you" });
+    expect(() => new CloseError(1005)).toThrow(RangeError);
   });
 
   it("a throw before the handshake answers 500 without upgrading", async () => {
