@@ -25,6 +25,7 @@ export { Lifecycle, lifecycleOf } from "./lifecycle.js";
 export { Receiver } from "./receiver.js";
 export type { ReceiverControl } from "./receiver.js";
 export { merge } from "./merge.js";
+export { mapReceiver, SKIP } from "./map-receiver.js";
 export type { Tagged } from "./merge.js";
 export { hooks, websocket } from "./hooks.js";
 export type { ConnectDecision, HookOptions } from "./hooks.js";
