@@ -7,14 +7,13 @@
  *   pnpm bench --quick     # a smoke run of every scenario (about 30 s)
  *   pnpm bench --rounds 5 --only ws,scallion-minimal
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { startServer } from "./_process.js";
 import type { Contender } from "./contenders.js";
 import { CONTENDERS, SERVER_NODE_ARGS } from "./contenders.js";
 import type { LoadRequest, Metrics } from "./load/main.js";
+import { runLoad } from "./load/run-load.js";
 import { FULL, QUICK } from "./load/plan.js";
 import type { Samples } from "./report.js";
 import { machine, record, table } from "./report.js";
@@ -55,21 +54,6 @@ async function measure(contender: Contender): Promise<Metrics> {
   } finally {
     await server.stop();
   }
-}
-
-function runLoad(request: LoadRequest): Promise<Metrics> {
-  const main = fileURLToPath(new URL("load/main.ts", import.meta.url));
-  const child = spawn(process.execPath, ["--import", "tsx", main, JSON.stringify(request)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    child.once("exit", (code) => {
-      if (code === 0) resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Metrics);
-      else reject(new Error(`load generator exited with ${code}:\n${out}`));
-    });
-  });
 }
 
 /** Each connection is a file descriptor on both sides: stop early, with the fix, if there are too few. */

@@ -9,7 +9,8 @@ import { echo } from "./echo.js";
 import { fanout } from "./fanout.js";
 import { handshakes } from "./handshakes.js";
 import { memory } from "./memory.js";
-import type { Plan } from "./plan.js";
+import type { Plan, Scenario } from "./plan.js";
+import { SCENARIOS } from "./plan.js";
 import { probe } from "./probe.js";
 
 /** One value per metric name, e.g. `"echo msg/s"`. */
@@ -26,30 +27,40 @@ const { kind, port, pid, plan } = JSON.parse(process.argv[2] ?? "") as LoadReque
 const server = probe(pid);
 const metrics: Metrics = {};
 
-// Memory first, while the server has seen nothing else.
-metrics["memory B/conn"] = (await memory(kind, port, server, plan.idleConnections)).bytesPerConnection;
+const measure: Record<Scenario, () => Promise<void>> = {
+  async memory() {
+    metrics["memory B/conn"] = (await memory(kind, port, server, plan.idleConnections)).bytesPerConnection;
+  },
+  async handshakes() {
+    const result = await handshakes(kind, port, server, plan.handshakes);
+    metrics["handshakes/s"] = result.handshakesPerSecond;
+    metrics["handshake CPU µs"] = result.cpuUsPerHandshake;
+  },
+  async echo() {
+    const result = await echo(kind, port, server, plan.echo);
+    metrics["echo msg/s"] = result.messagesPerSecond;
+    metrics["echo p50 ms"] = result.p50Ms;
+    metrics["echo p99 ms"] = result.p99Ms;
+    metrics["echo CPU µs/msg"] = result.cpuUsPerMessage;
+  },
+  async pipelined() {
+    const result = await echo(kind, port, server, plan.pipelined);
+    metrics["pipelined msg/s"] = result.messagesPerSecond;
+    metrics["pipelined CPU µs/msg"] = result.cpuUsPerMessage;
+  },
+  async fanout() {
+    for (const options of plan.fanouts) {
+      const result = await fanout(kind, port, server, options);
+      const name = `fan-out ${options.subscribers}`;
+      metrics[`${name} median ms`] = result.medianMs;
+      metrics[`${name} p99 ms`] = result.p99Ms;
+      metrics[`${name} CPU µs/delivery`] = result.cpuUsPerDelivery;
+    }
+  },
+};
 
-const hs = await handshakes(kind, port, server, plan.handshakes);
-metrics["handshakes/s"] = hs.handshakesPerSecond;
-metrics["handshake CPU µs"] = hs.cpuUsPerHandshake;
-
-const closed = await echo(kind, port, server, plan.echo);
-metrics["echo msg/s"] = closed.messagesPerSecond;
-metrics["echo p50 ms"] = closed.p50Ms;
-metrics["echo p99 ms"] = closed.p99Ms;
-metrics["echo CPU µs/msg"] = closed.cpuUsPerMessage;
-
-const pipelined = await echo(kind, port, server, plan.pipelined);
-metrics["pipelined msg/s"] = pipelined.messagesPerSecond;
-metrics["pipelined CPU µs/msg"] = pipelined.cpuUsPerMessage;
-
-for (const options of plan.fanouts) {
-  const result = await fanout(kind, port, server, options);
-  const name = `fan-out ${options.subscribers}`;
-  metrics[`${name} median ms`] = result.medianMs;
-  metrics[`${name} p99 ms`] = result.p99Ms;
-  metrics[`${name} CPU µs/delivery`] = result.cpuUsPerDelivery;
-}
+// In SCENARIOS order: memory first, while the server has seen nothing else.
+for (const scenario of SCENARIOS) if (plan.scenarios.includes(scenario)) await measure[scenario]();
 
 console.log(JSON.stringify(metrics));
 // Socket.IO's client keeps timers of closed managers: leave without waiting for them.

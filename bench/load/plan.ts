@@ -2,9 +2,15 @@ import type { EchoOptions } from "./echo.js";
 import type { FanoutOptions } from "./fanout.js";
 import type { HandshakeOptions } from "./handshakes.js";
 
+/** What the load generator can measure, in the order it measures it. */
+export type Scenario = "memory" | "handshakes" | "echo" | "pipelined" | "fanout";
+
+export const SCENARIOS: readonly Scenario[] = ["memory", "handshakes", "echo", "pipelined", "fanout"];
+
 /** The scenarios run against each server in each round, and how hard. */
 export interface Plan {
   rounds: number;
+  scenarios: readonly Scenario[];
   /** Idle connections opened to measure memory per connection. */
   idleConnections: number;
   handshakes: HandshakeOptions;
@@ -16,6 +22,7 @@ export interface Plan {
 /** The full benchmark, as issue 9 describes it. */
 export const FULL: Plan = {
   rounds: 3,
+  scenarios: SCENARIOS,
   idleConnections: 5_000,
   handshakes: { concurrency: 16, warmupMs: 1_000, windowMs: 4_000 },
   echo: { connections: 64, inFlight: 1, warmupMs: 1_500, windowMs: 5_000 },
@@ -29,9 +36,18 @@ export const FULL: Plan = {
 /** A smoke run of every scenario, small and short: it proves the benchmark still works, not speed. */
 export const QUICK: Plan = {
   rounds: 1,
+  scenarios: SCENARIOS,
   idleConnections: 200,
   handshakes: { concurrency: 4, warmupMs: 100, windowMs: 400 },
   echo: { connections: 8, inFlight: 1, warmupMs: 100, windowMs: 400 },
   pipelined: { connections: 8, inFlight: 16, warmupMs: 100, windowMs: 400 },
   fanouts: [{ subscribers: 100, publishes: 5, timeoutMs: 5_000 }],
+};
+
+/** The closed-loop echo of the full run, alone and longer: what `profile.ts` records. */
+export const PROFILE: Plan = {
+  ...FULL,
+  rounds: 1,
+  scenarios: ["echo"],
+  echo: { ...FULL.echo, windowMs: 10_000 },
 };

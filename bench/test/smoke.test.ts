@@ -1,14 +1,12 @@
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ServerProcess } from "../_process.js";
 import { startServer } from "../_process.js";
 import { CONTENDERS, SERVER_NODE_ARGS } from "../contenders.js";
 import type { Connection } from "../load/clients.js";
 import { closeAll, open, openMany } from "../load/clients.js";
-import type { LoadRequest, Metrics } from "../load/main.js";
 import { payload } from "../load/payload.js";
 import { QUICK } from "../load/plan.js";
+import { runLoad } from "../load/run-load.js";
 
 /** Every message `connection` receives from now on. */
 function inbox(connection: Connection): string[] {
@@ -69,14 +67,7 @@ describe("the load generator", () => {
 
   it("measures every scenario of a plan against a server", async () => {
     const plan = { ...QUICK, idleConnections: 20, fanouts: [{ subscribers: 20, publishes: 3, timeoutMs: 5_000 }] };
-    const request: LoadRequest = { kind: "ws", port: server.port, pid: server.child.pid as number, plan };
-    const main = fileURLToPath(new URL("../load/main.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", main, JSON.stringify(request)]);
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    const code = await new Promise((resolve) => child.once("exit", resolve));
-    expect(code).toBe(0);
-    const metrics = JSON.parse(out) as Metrics;
+    const metrics = await runLoad({ kind: "ws", port: server.port, pid: server.child.pid as number, plan });
     for (const name of ["echo msg/s", "pipelined msg/s", "handshakes/s", "fan-out 20 median ms"]) {
       expect(metrics[name]).toBeGreaterThan(0);
     }

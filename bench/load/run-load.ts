@@ -1,0 +1,20 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { LoadRequest, Metrics } from "./main.js";
+
+const MAIN = fileURLToPath(new URL("main.ts", import.meta.url));
+
+/** Runs the load generator in a process of its own and returns the metrics it printed. */
+export function runLoad(request: LoadRequest): Promise<Metrics> {
+  const child = spawn(process.execPath, ["--import", "tsx", MAIN, JSON.stringify(request)], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let out = "";
+  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once("exit", (code) => {
+      if (code === 0) resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Metrics);
+      else reject(new Error(`load generator exited with ${code}:\n${out}`));
+    });
+  });
+}

@@ -1,0 +1,38 @@
+/**
+ * Where a server spends its CPU on echo: runs it under `node --cpu-prof` while the load generator
+ * drives the closed-loop echo scenario, then prints the functions with the most self time and
+ * the totals by area (Scallion's packages, `ws`, Node's internals …).
+ *
+ *   pnpm --filter @scallion/bench profile                # ws and scallion-minimal
+ *   pnpm --filter @scallion/bench profile scallion-full  # any servers, by name
+ */
+import { mkdtempSync, readdirSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startServer } from "./_process.js";
+import { CONTENDERS, SERVER_NODE_ARGS } from "./contenders.js";
+import { byArea, selfTimes } from "./cpuprofile.js";
+import { runLoad } from "./load/run-load.js";
+import { PROFILE } from "./load/plan.js";
+
+const names = process.argv.slice(2);
+const TOP = 25;
+
+for (const name of names.length > 0 ? names : ["ws", "scallion-minimal"]) {
+  const contender = CONTENDERS.find((c) => c.name === name);
+  if (contender === undefined) throw new Error(`no server named ${name}`);
+  const dir = mkdtempSync(join(tmpdir(), `prof-${name}-`));
+  const server = await startServer(contender.script, {}, [...SERVER_NODE_ARGS, "--cpu-prof", `--cpu-prof-dir=${dir}`]);
+  const metrics = await runLoad({ kind: contender.kind, port: server.port, pid: server.child.pid as number, plan: PROFILE });
+  await server.stop();
+  // tsx runs a loader thread, which writes a profile of its own: the main thread's is the largest.
+  const files = readdirSync(dir).map((f) => join(dir, f));
+  const file = files.sort((a, b) => statSync(b).size - statSync(a).size)[0] as string;
+  const times = selfTimes(file);
+  const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
+  console.log(`\n## ${name}: ${Math.round(metrics["echo msg/s"] ?? 0)} msg/s, ${metrics["echo CPU µs/msg"]?.toFixed(1)} µs CPU/msg (${file})\n`);
+  console.log("Self time as a share of the busy (non-idle) samples.\n\n| area | self time |\n|---|---:|");
+  for (const [area, share] of byArea(times)) console.log(`| ${area} | ${percent(share)} |`);
+  console.log("\n| function | where | self time |\n|---|---|---:|");
+  for (const { name: fn, where, share } of times.slice(0, TOP)) console.log(`| ${fn} | ${where} | ${percent(share)} |`);
+}
