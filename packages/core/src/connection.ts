@@ -1,4 +1,4 @@
-import type { Event, Message, Outcome } from "./events.js";
+import type { Event, Message, Outcome, PublishEvent } from "./events.js";
 import type { Handler } from "./handler.js";
 import type { CloseCause, CloseInfo } from "./lifecycle.js";
 import { isCloseError } from "./errors.js";
@@ -105,7 +105,14 @@ export class Connection implements SocketEvents, Subscriber {
     let result: IteratorResult<Event, unknown>;
     try {
       result = await iterator.next();
-      while (!result.done && !this.#stop) {
+      while (!result.done) {
+        if (this.#stop) {
+          // Finish the generator: its finally blocks run, and what they yield is still carried out
+          // as far as it can be (a leave notice published, say).
+          this.#stop = false;
+          result = await (iterator.return?.() ?? { done: true, value: undefined });
+          continue;
+        }
         let outcome: Outcome | Promise<Outcome>;
         try {
           outcome = this.#perform(result.value);
@@ -116,34 +123,19 @@ export class Connection implements SocketEvents, Subscriber {
           result = await (iterator.throw?.(error) ?? Promise.reject(error));
           continue;
         }
-        if (this.#stop) break;
+        if (this.#stop) continue;
         result = await iterator.next(outcome);
       }
     } catch (error) {
       this.#crash(error);
       return;
     }
-    if (result.done) {
-      this.#complete();
-      return;
-    }
-    // The connection is over while the generator is suspended: finish it so its finally blocks run.
-    try {
-      while (!(await (iterator.return?.() ?? Promise.resolve({ done: true }))).done);
-    } catch (error) {
-      this.#logCrash(error);
-    }
+    this.#complete();
   }
 
   #perform(event: Event): Outcome | Promise<Outcome> {
     if (typeof event !== "object" || event === null) throw notAnEvent(event);
-    if (this.#state === "closing" || this.#state === "closed") {
-      // The connection is over. The handler learns it from this yield's "dropped"; a handler
-      // that yields again regardless is finished, so an ignored outcome cannot spin forever.
-      if (this.#dropped) this.#stop = true;
-      this.#dropped = true;
-      return "dropped";
-    }
+    if (this.#state === "closing" || this.#state === "closed") return this.#performAfterEnd(event);
     switch (event.type) {
       case "websocket.send": {
         if (this.#state === "handshake") this.#open();
@@ -184,9 +176,7 @@ export class Connection implements SocketEvents, Subscriber {
       case "websocket.publish": {
         if (this.#state === "handshake") this.#open();
         if ((this.#state as State) !== "open") return "dropped";
-        const data = event.text ?? event.bytes;
-        const exclude = event.exceptSelf ? [this.scope.id] : undefined;
-        return this.#runtime.topics.publish({ topic: event.topic, data, exclude }).then(() => "published");
+        return this.#publish(event);
       }
       case "websocket.close": {
         this.#stop = true;
@@ -197,6 +187,35 @@ export class Connection implements SocketEvents, Subscriber {
       default:
         throw notAnEvent(event);
     }
+  }
+
+  /**
+   * The connection is over. Publishing and leaving topics need no socket and are still carried
+   * out (a handler's finally block announcing that its user left). Anything else is dropped: the
+   * handler learns it from this yield's "dropped", and one that yields again regardless is
+   * finished, so an ignored outcome cannot spin forever.
+   */
+  #performAfterEnd(event: Event): Outcome | Promise<Outcome> {
+    switch (event.type) {
+      case "websocket.publish":
+        return this.#publish(event);
+      case "websocket.unsubscribe":
+        return this.#leave(event.topic);
+      case "websocket.close":
+      case "websocket.reject":
+        this.#stop = true;
+        return "dropped";
+      default:
+        if (this.#dropped) this.#stop = true;
+        this.#dropped = true;
+        return "dropped";
+    }
+  }
+
+  #publish(event: PublishEvent): Promise<Outcome> {
+    const data = event.text ?? event.bytes;
+    const exclude = event.exceptSelf ? [this.scope.id] : undefined;
+    return this.#runtime.topics.publish({ topic: event.topic, data, exclude }).then(() => "published");
   }
 
   #open(subprotocol?: string, headers?: Readonly<Record<string, string>>): void {

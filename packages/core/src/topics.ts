@@ -76,7 +76,10 @@ export class Topics {
   /** Removes `subscriber` from `topic`; the engine is unsubscribed when nobody local is left. */
   leave(name: string, subscriber: Subscriber): Promise<void> {
     const topic = this.#topics.get(name);
-    if (topic === undefined || !topic.subscribers.delete(subscriber)) return Promise.resolve();
+    if (topic === undefined || !topic.subscribers.delete(subscriber)) {
+      // Already left (the connection ended first): still wait until the engine has been told.
+      return this.#queues.get(name) ?? Promise.resolve();
+    }
     const waits = [this.#report(name, topic.subscribers.size)];
     if (topic.subscribers.size === 0) {
       this.#topics.delete(name);

@@ -62,6 +62,28 @@ describe("topics", () => {
     expect(await server.count("t")).toBe(0);
   });
 
+  it("carries out unsubscribe and publish from a finally block after the client has left", async () => {
+    const pubsub = new MemoryPubSub();
+    const app: Handler = async function* (scope, receiver) {
+      yield subscribe("room");
+      yield send("joined");
+      try {
+        for await (const _ of receiver);
+      } finally {
+        const left = yield unsubscribe("room");
+        const members = pubsub.count("room");
+        yield publish("room", `${scope.query.name} left (${left}), ${members} remain`);
+        yield send("never sent: the connection is gone");
+      }
+    };
+    const server = await start(app, { pubsub });
+    const stay = await openClient(`${server.url}/?name=stay`);
+    const leave = await openClient(`${server.url}/?name=leave`);
+    await Promise.all([stay.next(), leave.next()]);
+    leave.ws.close();
+    expect(await stay.next()).toBe("leave left (unsubscribed), 1 remain");
+  });
+
   it("publishes from outside any handler with server.publish", async () => {
     const server = await start(room);
     const client = await openClient(`${server.url}/?topic=news`);
