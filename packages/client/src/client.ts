@@ -1,0 +1,347 @@
+import { Emitter } from "./_emitter.js";
+import { PushIterator } from "./_stream.js";
+import { backoffDelay } from "./backoff.js";
+import { ClientError } from "./errors.js";
+import type { ClientOptions, PingOptions, ReconnectOptions } from "./options.js";
+import { checkClientOptions, DEFAULT_STOP_CODES } from "./options.js";
+import { BoundedQueue } from "./queue.js";
+import type { Schema } from "./schema.js";
+import { resolveUrl } from "./url.js";
+import type { Message, Sendable, WebSocketConstructor, WebSocketLike, WebSocketProvider } from "./websocket.js";
+
+/** Where the client is: trying its first connection, connected, between connections, or done for good. */
+export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
+
+/** Why the client stopped for good: the close that ended it, and how many queued messages were never sent. */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly unsent: number;
+}
+
+/** A `state` event: the new state, with why the last connection ended and what happens next. */
+export type StateChange =
+  | { readonly state: "connecting" }
+  | { readonly state: "open" }
+  | {
+      readonly state: "reconnecting";
+      readonly code: number;
+      readonly reason: string;
+      /** Failed attempts so far in this run of backoff, counting from 1. */
+      readonly attempt: number;
+      /** Milliseconds until the next attempt. */
+      readonly delay: number;
+    }
+  | ({ readonly state: "closed" } & CloseInfo);
+
+/** Events of a {@link Client} and their listeners' arguments. */
+export type ClientEvents<In> = {
+  message: [message: In];
+  state: [change: StateChange];
+  error: [error: ClientError];
+} & { [S in ClientState]: [change: Extract<StateChange, { state: S }>] };
+
+/** What `send` did with a message: handed it to the open socket, or queued it until the next connection. */
+export type SendOutcome = "sent" | "queued";
+
+const noop = (): void => {};
+const OPEN = 1;
+const CLOSED = 3;
+/** How long `close()` waits for the socket's closing handshake before letting go of it. */
+const CLOSE_GRACE = 1_000;
+
+/**
+ * A connection that keeps itself up: see `createClient`. `In` is what it receives; `Out` what
+ * `send` takes (`never` without an `outgoing` schema: raw text or bytes, and any JSON for `sendJson`).
+ */
+export class Client<In = Message, Out = never> implements AsyncIterable<In> {
+  /** The resolved `ws:`/`wss:` URL. */
+  readonly url: string;
+  /** Resolves once the client is `closed`, with why. Never rejects. */
+  readonly closed: Promise<CloseInfo>;
+  #options: ClientOptions<Schema | undefined, Schema | undefined>;
+  #reconnect: Required<ReconnectOptions> | undefined;
+  #ping: Required<PingOptions> | undefined;
+  #WebSocket: () => WebSocketConstructor | Promise<WebSocketConstructor>;
+  #events = new Emitter<ClientEvents<In>>();
+  #queue: BoundedQueue<string | ArrayBuffer | ArrayBufferView>;
+  #state: ClientState = "connecting";
+  #socket: WebSocketLike | undefined;
+  #attempt = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stableTimer: ReturnType<typeof setTimeout> | undefined;
+  #watchTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastHeard = 0;
+  #lastPing = 0;
+  #settle!: (info: CloseInfo) => void;
+
+  /** Prefer `createClient`; `provider` finds a WebSocket class when neither the options nor the platform have one. */
+  constructor(target: string | URL, options: ClientOptions<Schema | undefined, Schema | undefined> = {}, provider?: WebSocketProvider) {
+    checkClientOptions(options);
+    this.url = resolveUrl(target, options);
+    this.#options = options;
+    const { reconnect = true, ping, idleTimeout } = options;
+    this.#reconnect =
+      reconnect === false
+        ? undefined
+        : { min: 500, max: 30_000, factor: 2, maxAttempts: Infinity, stopOn: DEFAULT_STOP_CODES, resetAfter: 5_000, ...(reconnect === true ? {} : reconnect) };
+    this.#ping = ping && { pong: () => false, interval: idleTimeout === undefined ? 25_000 : idleTimeout / 2, ...ping };
+    this.#queue = new BoundedQueue(options.maxQueue ?? 100);
+    const fixed = options.WebSocket;
+    if (fixed === undefined && provider === undefined) {
+      throw new ClientError("SCALLION_INVALID_OPTION", "createClient(): this platform has no WebSocket; pass options.WebSocket");
+    }
+    this.#WebSocket = fixed === undefined ? () => provider!({ headers: options.headers }) : () => fixed;
+    this.closed = new Promise((resolve) => (this.#settle = resolve));
+    // Start on the next turn, so listeners added right after createClient() see "connecting".
+    queueMicrotask(() => this.#connect());
+  }
+
+  /** The current state. */
+  get state(): ClientState {
+    return this.#state;
+  }
+
+  /** Messages waiting for the next connection. */
+  get queued(): number {
+    return this.#queue.size;
+  }
+
+  /** Adds a listener; returns a function that removes it. */
+  on<K extends keyof ClientEvents<In>>(event: K, listener: (...args: ClientEvents<In>[K]) => void): () => void {
+    return this.#events.on(event, listener);
+  }
+
+  /** Removes a listener added with {@link on}. */
+  off<K extends keyof ClientEvents<In>>(event: K, listener: (...args: ClientEvents<In>[K]) => void): void {
+    this.#events.off(event, listener);
+  }
+
+  /**
+   * Sends `message`: at once when open, otherwise after the next connection opens, in order and
+   * at most once. With an `outgoing` schema it is checked and sent as JSON. Throws a
+   * {@link ClientError}: `SCALLION_QUEUE_FULL` when `maxQueue` messages already wait,
+   * `SCALLION_CLIENT_CLOSED` once closed, `SCALLION_INVALID_MESSAGE` when the schema refuses it.
+   */
+  send(message: [Out] extends [never] ? Sendable : Out): SendOutcome {
+    if (this.#options.outgoing === undefined) return this.#transmit(message as Sendable);
+    return this.sendJson(message as [Out] extends [never] ? unknown : Out);
+  }
+
+  /** Sends `value` as JSON text, checked against the `outgoing` schema if there is one; see {@link send}. */
+  sendJson(value: [Out] extends [never] ? unknown : Out): SendOutcome {
+    const schema = this.#options.outgoing;
+    if (schema !== undefined) {
+      const result = schema.safeParse(value);
+      if (!result.success) {
+        throw new ClientError("SCALLION_INVALID_MESSAGE", "send(): the outgoing schema refused this message", { cause: result.error, data: value });
+      }
+    }
+    return this.#transmit(JSON.stringify(value));
+  }
+
+  /**
+   * Closes for good (state `closed` at once; no reconnect). Resolves when the socket has closed,
+   * or after a second at most. Codes other than 1000 must be in 3000–4999, as in browsers.
+   */
+  close(code = 1000, reason = ""): Promise<void> {
+    if (code !== 1000 && !(code >= 3000 && code <= 4999)) {
+      throw new ClientError("SCALLION_INVALID_OPTION", `close(): code ${code} is not 1000 or in 3000–4999`);
+    }
+    const socket = this.#socket;
+    this.#finish(code, reason);
+    if (socket === undefined || socket.readyState === CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        (socket as { terminate?: () => void }).terminate?.();
+        resolve();
+      }, CLOSE_GRACE);
+      socket.onclose = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      socket.close(code, reason);
+    });
+  }
+
+  /** Resolves when the client is next `open` (at once if it is); rejects once it is `closed`. */
+  opened(): Promise<void> {
+    if (this.#state === "open") return Promise.resolve();
+    if (this.#state === "closed") return Promise.reject(new ClientError("SCALLION_CLIENT_CLOSED", "the client is closed"));
+    return new Promise((resolve, reject) => {
+      const off = this.on("state", ({ state }) => {
+        if (state === "open") resolve();
+        else if (state === "closed") reject(new ClientError("SCALLION_CLIENT_CLOSED", "the client closed before it opened"));
+        else return;
+        off();
+      });
+    });
+  }
+
+  /** Messages from now until the client closes; several loops may read at once, each gets every message. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<In> {
+    const offs: (() => void)[] = [];
+    const iterator = new PushIterator<In>(() => offs.forEach((off) => off()));
+    if (this.#state === "closed") iterator.end();
+    else offs.push(this.on("message", (m) => iterator.push(m)), this.on("closed", () => iterator.end()));
+    return iterator;
+  }
+
+  #transmit(frame: Sendable): SendOutcome {
+    if (this.#state === "closed") throw new ClientError("SCALLION_CLIENT_CLOSED", "send(): the client is closed");
+    if (this.#state === "open") {
+      this.#socket!.send(frame);
+      return "sent";
+    }
+    // Copy bytes: the caller may reuse its buffer before the connection comes back.
+    const copy = typeof frame === "string" ? frame : ArrayBuffer.isView(frame) ? new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength).slice() : frame.slice(0);
+    if (!this.#queue.push(copy)) {
+      throw new ClientError("SCALLION_QUEUE_FULL", `send(): ${this.#queue.limit} messages already wait for the connection`, { data: frame });
+    }
+    return "queued";
+  }
+
+  #setState(change: StateChange): void {
+    this.#state = change.state;
+    this.#events.emit("state", change);
+    this.#events.emit(change.state, change as never);
+  }
+
+  #connect(): void {
+    if (this.#state === "closed") return;
+    if (this.#state === "connecting") this.#setState({ state: "connecting" });
+    Promise.resolve()
+      .then(this.#WebSocket)
+      .then(
+        (WebSocket) => {
+          if (this.#state === "closed") return;
+          const { protocols, headers } = this.#options;
+          let socket: WebSocketLike;
+          try {
+            socket = headers === undefined ? new WebSocket(this.url, protocols) : new WebSocket(this.url, protocols, { headers });
+          } catch (error) {
+            // A bad subprotocol name or URL: retrying cannot help.
+            this.#events.emit("error", new ClientError("SCALLION_SOCKET_ERROR", `cannot open ${this.url}`, { cause: error }));
+            return this.#finish(1006, "cannot open a WebSocket");
+          }
+          this.#socket = socket;
+          socket.binaryType = "arraybuffer";
+          socket.onopen = () => this.#opened(socket);
+          socket.onmessage = (event) => this.#received(event.data);
+          socket.onclose = (event) => this.#lost(socket, event.code, event.reason);
+          socket.onerror = (event) => {
+            const cause = (event as { error?: unknown }).error ?? event;
+            this.#events.emit("error", new ClientError("SCALLION_SOCKET_ERROR", `WebSocket error on ${this.url}`, { cause }));
+          };
+          this.#timer = setTimeout(() => this.#drop(socket, "connect timeout"), this.#options.connectTimeout ?? 10_000);
+        },
+        (error: unknown) => {
+          this.#events.emit("error", new ClientError("SCALLION_SOCKET_ERROR", "cannot load a WebSocket class", { cause: error }));
+          this.#finish(1006, "no WebSocket class");
+        },
+      );
+  }
+
+  #opened(socket: WebSocketLike): void {
+    clearTimeout(this.#timer);
+    // Queued messages go first, before any listener of "open" can send a newer one.
+    for (const frame of this.#queue.drain()) socket.send(frame);
+    this.#lastHeard = this.#lastPing = Date.now();
+    if (this.#reconnect) this.#stableTimer = setTimeout(() => (this.#attempt = 0), this.#reconnect.resetAfter);
+    this.#watch(socket);
+    this.#setState({ state: "open" });
+  }
+
+  #received(data: unknown): void {
+    this.#lastHeard = Date.now();
+    const message: Message = typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer);
+    if (this.#ping !== undefined) {
+      const { pong } = this.#ping;
+      if (typeof pong === "string" ? message === pong : pong(message)) return;
+    }
+    const schema = this.#options.incoming;
+    if (schema === undefined) return this.#events.emit("message", message as In);
+    let value: unknown;
+    try {
+      if (typeof message !== "string") throw new TypeError("a binary message where JSON text was expected");
+      value = JSON.parse(message);
+    } catch (error) {
+      return this.#invalid("a message that is not JSON", error, message);
+    }
+    const result = schema.safeParse(value);
+    if (result.success) this.#events.emit("message", result.data as In);
+    else this.#invalid("a message the incoming schema refused", result.error, value);
+  }
+
+  #invalid(what: string, cause: unknown, data: unknown): void {
+    this.#events.emit("error", new ClientError("SCALLION_INVALID_MESSAGE", `received ${what}`, { cause, data }));
+  }
+
+  /** Watches for silence: sends pings when configured, and drops the connection after `idleTimeout`. */
+  #watch(socket: WebSocketLike): void {
+    const { idleTimeout } = this.#options;
+    const ping = this.#ping;
+    if (idleTimeout === undefined && ping === undefined) return;
+    const check = (): void => {
+      const now = Date.now();
+      let next = Infinity;
+      if (idleTimeout !== undefined) {
+        const left = this.#lastHeard + idleTimeout - now;
+        if (left <= 0) return this.#drop(socket, `no message for ${idleTimeout} ms`);
+        next = left;
+      }
+      if (ping !== undefined) {
+        const since = Math.max(this.#lastHeard, this.#lastPing);
+        if (now - since >= ping.interval && socket.readyState === OPEN) {
+          socket.send(typeof ping.message === "string" ? ping.message : ping.message());
+          this.#lastPing = now;
+        }
+        next = Math.min(next, Math.max(this.#lastHeard, this.#lastPing) + ping.interval - now);
+      }
+      this.#watchTimer = setTimeout(check, Math.max(next, 1));
+    };
+    this.#watchTimer = setTimeout(check, Math.min(idleTimeout ?? Infinity, ping?.interval ?? Infinity));
+  }
+
+  /** Gives up on a socket that went silent or never opened, as if it had closed abnormally. */
+  #drop(socket: WebSocketLike, reason: string): void {
+    this.#lost(socket, 1006, reason);
+    const terminate = (socket as { terminate?: () => void }).terminate;
+    if (terminate) terminate.call(socket);
+    else socket.close(4408, reason);
+  }
+
+  #lost(socket: WebSocketLike, code: number, reason: string): void {
+    if (socket !== this.#socket) return;
+    this.#release();
+    const policy = this.#reconnect;
+    if (policy === undefined || policy.stopOn.includes(code) || this.#attempt >= policy.maxAttempts) {
+      return this.#finish(code, reason);
+    }
+    const delay = backoffDelay(this.#attempt++, policy);
+    this.#setState({ state: "reconnecting", code, reason, attempt: this.#attempt, delay });
+    this.#timer = setTimeout(() => this.#connect(), delay);
+  }
+
+  /** Lets go of the current socket and every timer. */
+  #release(): void {
+    const socket = this.#socket;
+    if (socket !== undefined) {
+      socket.onopen = socket.onmessage = socket.onclose = null;
+      // `ws` throws an 'error' emitted with no listener, as when a connecting socket is closed.
+      socket.onerror = noop;
+      this.#socket = undefined;
+    }
+    clearTimeout(this.#timer);
+    clearTimeout(this.#stableTimer);
+    clearTimeout(this.#watchTimer);
+  }
+
+  #finish(code: number, reason: string): void {
+    if (this.#state === "closed") return;
+    this.#release();
+    const info = { code, reason, unsent: this.#queue.drain().length };
+    this.#setState({ state: "closed", ...info });
+    this.#settle(info);
+  }
+}

@@ -1,0 +1,69 @@
+// The entry Node resolves (the "node" export condition): the same API as index.ts, except that
+// where the platform has no WebSocket (Node 20) or request headers are wanted, `ws` is loaded.
+// Browser builds start from index.ts and never see this file.
+import { Client } from "./client.js";
+import type { ClientOptions } from "./options.js";
+import type { Incoming, Outgoing, Schema } from "./schema.js";
+import type { WebSocketConstructor, WebSocketProvider } from "./websocket.js";
+import { platformWebSocket } from "./websocket.js";
+
+export {
+  backoffDelay,
+  BoundedQueue,
+  Client,
+  ClientError,
+  DEFAULT_BACKOFF,
+  DEFAULT_STOP_CODES,
+  isClientError,
+  json,
+  resolveUrl,
+} from "./index.js";
+export type {
+  BackoffOptions,
+  ClientErrorCode,
+  ClientEvents,
+  ClientOptions,
+  ClientState,
+  CloseInfo,
+  Incoming,
+  Infer,
+  LocationLike,
+  Message,
+  Outgoing,
+  PingOptions,
+  ReconnectOptions,
+  SafeParseResult,
+  Schema,
+  Sendable,
+  SendOutcome,
+  StateChange,
+  UrlOptions,
+  WebSocketConstructor,
+  WebSocketLike,
+  WebSocketProvider,
+} from "./index.js";
+
+let ws: Promise<WebSocketConstructor> | undefined;
+
+const nodeWebSocket: WebSocketProvider = ({ headers }) => {
+  const platform = platformWebSocket();
+  if (platform !== undefined && headers === undefined) return platform;
+  return (ws ??= import("ws").then((module) => module.WebSocket as unknown as WebSocketConstructor));
+};
+
+/**
+ * Opens a client that reconnects by itself; in Node a path needs an absolute `options.base`.
+ *
+ * @example
+ * const client = createClient("ws://127.0.0.1:8080/chat/lobby", { headers: { authorization: `Bearer ${token}` } });
+ * for await (const message of client) console.log(message);
+ */
+export function createClient<I extends Schema | undefined = undefined, O extends Schema | undefined = undefined>(
+  target: string | URL,
+  options: ClientOptions<I, O> = {},
+): Client<Incoming<I>, Outgoing<O>> {
+  return new Client(target, options, nodeWebSocket);
+}
+
+/** The same as {@link createClient}. */
+export const connect = createClient;
