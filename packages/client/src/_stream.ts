@@ -2,7 +2,7 @@
  * An async iterator over values pushed into it, ended by `end()`. Values wait in memory until
  * read; the client's socket has no backpressure to apply, so this buffer cannot have any either.
  */
-export class PushIterator<T> implements AsyncIterableIterator<T> {
+export class PushIterator<T> implements AsyncIterableIterator<T, undefined, undefined> {
   #buffer: T[] = [];
   #waiting: ((result: IteratorResult<T, undefined>) => void) | undefined;
   #ended = false;

@@ -179,7 +179,7 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
   }
 
   /** Messages from now until the client closes; several loops may read at once, each gets every message. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<In> {
+  [Symbol.asyncIterator](): AsyncIterableIterator<In, undefined, undefined> {
     const offs: (() => void)[] = [];
     const iterator = new PushIterator<In>(() => offs.forEach((off) => off()));
     if (this.#state === "closed") iterator.end();

@@ -12,7 +12,11 @@ export interface Schema<T = unknown> {
 }
 
 /** The type a schema accepts, like `z.infer`. */
-export type Infer<S> = S extends { safeParse(data: unknown): infer R } ? (R extends { success: true; data: infer T } ? T : never) : never;
+export type Infer<S> = S extends { safeParse(data: unknown): infer R }
+  ? Extract<R, { success: true }> extends { data: infer T }
+    ? T
+    : never
+  : never;
 
 /**
  * A schema that accepts any JSON value, typed as `T` without checking it: for a client that wants
