@@ -5,8 +5,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { WebSocket } from "ws";
 import type { RedisPubSub } from "../src/index.js";
 import { createRedisPubSub } from "../src/index.js";
-import type { TestRedis } from "./_redis.js";
-import { hasRedis, startRedis } from "./_redis.js";
+import type { TestRedis } from "../src/testing.js";
+import { hasRedis, startRedis } from "../src/testing.js";
 
 /** Joins "room"; "say X" publishes X to everyone, "shh X" to everyone else. */
 const room: Handler = async function* (_scope, receiver) {

@@ -3,7 +3,15 @@ import type { ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 
+/**
+ * A throwaway redis-server for tests: `startRedis()` runs Debian's `redis-server` on a free
+ * loopback port without persistence; `hasRedis` says whether it is installed, so a suite can
+ * skip (with a clear message) where it is not.
+ */
+
 export const REDIS_SERVER = "/usr/bin/redis-server";
+
+/** Whether `redis-server` is installed; when not, this warns once, naming the package to install. */
 export const hasRedis = existsSync(REDIS_SERVER);
 if (!hasRedis) console.warn(`Redis tests skipped: ${REDIS_SERVER} not found (apt-get install redis-server)`);
 
@@ -52,6 +60,7 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Starts a redis-server on a free loopback port and waits until it accepts connections. */
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   let child = await launch(port);

@@ -1,0 +1,40 @@
+import type { AddressInfo } from "node:net";
+import type { PubSub } from "@scallion/core";
+import { MemoryPubSub } from "@scallion/core";
+import { createRedisPubSub } from "@scallion/redis";
+import { createChatServer } from "./server.js";
+
+const redisUrl = process.env.REDIS_URL;
+const redis = redisUrl === undefined ? undefined : await createRedisPubSub({ url: redisUrl });
+const pubsub: PubSub = redis ?? new MemoryPubSub();
+const { http, endpoint } = createChatServer({
+  pubsub,
+  sessionSecret: process.env.SESSION_SECRET?.split(","),
+});
+
+const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
+http.listen(port, process.env.HOST ?? "127.0.0.1", () => {
+  const { address, port: bound } = http.address() as AddressInfo;
+  console.log(
+    `chat example: open http://${address}:${bound}/?room=lobby&name=you (ws://${address}:${bound}/chat/<room>)` +
+      (redis ? `, rooms shared through ${redisUrl}` : ""),
+  );
+});
+
+// Graceful shutdown: every client gets a 1001 and every room a leave notice.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    http.close();
+    http.closeIdleConnections();
+    endpoint
+      .close()
+      .then(() => redis?.close())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+  });
+}

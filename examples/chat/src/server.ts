@@ -1,0 +1,32 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
+import type { Endpoint, PubSub, UpgradeOptions } from "@scallion/core";
+import { attach } from "@scallion/core";
+import type { Secret } from "@scallion/middleware";
+import { createChat } from "./chat.js";
+import { PAGE } from "./page.js";
+
+export interface ChatServerOptions extends Omit<UpgradeOptions, "pubsub"> {
+  pubsub: PubSub;
+  sessionSecret?: Secret;
+  /** Serves a static asset (the browser client) when it knows the path; answers nothing otherwise. */
+  assets?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+/** The chat on one port: the page at `/`, WebSockets at `/chat/:room`. */
+export function createChatServer({ pubsub, sessionSecret, assets, ...options }: ChatServerOptions): {
+  http: HttpServer;
+  endpoint: Endpoint;
+} {
+  const http = createServer((req, res) => {
+    if (req.method === "GET" && (req.url === "/" || req.url?.startsWith("/?"))) {
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-cache" });
+      res.end(PAGE);
+      return;
+    }
+    if (assets?.(req, res)) return;
+    res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Not Found\n");
+  });
+  const endpoint = attach(createChat({ pubsub, sessionSecret }), http, { ...options, pubsub });
+  return { http, endpoint };
+}

@@ -1,0 +1,65 @@
+import type { AddressInfo } from "node:net";
+import type { PubSub } from "@scallion/core";
+import { MemoryPubSub } from "@scallion/core";
+import type { Secret } from "@scallion/middleware";
+import { vi } from "vitest";
+import { WebSocket } from "ws";
+import type { ServerMessage } from "../src/protocol.js";
+import { createChatServer } from "../src/server.js";
+
+export interface RunningChat {
+  readonly base: string;
+  readonly port: number;
+  stop(): Promise<void>;
+}
+
+/** A chat server on a free loopback port. */
+export async function startChat(options: { pubsub?: PubSub; sessionSecret?: Secret } = {}): Promise<RunningChat> {
+  const { http, endpoint } = createChatServer({ pubsub: options.pubsub ?? new MemoryPubSub(), sessionSecret: options.sessionSecret, logger: false });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    base: `127.0.0.1:${port}`,
+    port,
+    async stop() {
+      http.close();
+      await endpoint.close({ timeout: 500 });
+    },
+  };
+}
+
+/** A chat member: everything it received, parsed, and how its connection ended. */
+export interface Member {
+  readonly ws: WebSocket;
+  readonly received: ServerMessage[];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  say(text: string): void;
+  /** Waits until a received message matches. */
+  saw(match: Partial<ServerMessage>): Promise<void>;
+}
+
+export function join(base: string, path: string, headers: Record<string, string> = {}): Promise<Member> {
+  const ws = new WebSocket(`ws://${base}${path}`, { headers });
+  const received: ServerMessage[] = [];
+  ws.on("message", (data: Buffer) => received.push(JSON.parse(data.toString()) as ServerMessage));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
+  );
+  const member: Member = {
+    ws,
+    received,
+    closed,
+    say: (text) => ws.send(JSON.stringify({ type: "message", text })),
+    saw: (match) =>
+      vi.waitFor(() => {
+        if (!received.some((m) => Object.entries(match).every(([k, v]) => (m as Record<string, unknown>)[k] === v))) {
+          throw new Error(`not yet seen: ${JSON.stringify(match)} in ${JSON.stringify(received)}`);
+        }
+      }),
+  };
+  return new Promise((resolve, reject) => {
+    ws.once("open", () => resolve(member));
+    ws.once("unexpected-response", (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+    ws.once("error", reject);
+  });
+}
