@@ -1,4 +1,4 @@
-import type { CloseOptions, Handler, Server, ServerStats, UpgradeOptions } from "@scallion/core";
+import type { CloseOptions, Handler, Message, Server, ServerStats, UpgradeOptions } from "@scallion/core";
 import { Runtime, serve } from "@scallion/core";
 import type { TestClient, TransportName } from "./client.js";
 import type { ClientOptions } from "./_client-options.js";
@@ -24,6 +24,12 @@ export interface TestServer extends AsyncDisposable {
   readonly connections: number;
   /** The runtime's counters; see core's `ServerStats`. */
   stats(): ServerStats;
+  /** Publishes to every subscriber of `topic`, as `server.publish` does (through `options.pubsub` if given). */
+  publish(topic: string, data: Message): Promise<void>;
+  /** Sends to every connection on `path`, except the connection ids in `exclude`. */
+  broadcast(path: string, data: Message, options?: { exclude?: string | readonly string[] }): Promise<void>;
+  /** Connections subscribed to `topic`, across every server sharing the pub/sub engine. */
+  count(topic: string): Promise<number>;
   /** Resolves once every connection has ended and all its hooks have run. */
   idle(): Promise<void>;
   /**
@@ -42,6 +48,7 @@ interface Backend {
   ): Promise<TestClient>;
   readonly connections: number;
   stats(): ServerStats;
+  topics(): Promise<Pick<TestServer, "publish" | "broadcast" | "count">>;
   close(options?: CloseOptions): Promise<void>;
 }
 
@@ -88,6 +95,9 @@ export function testServer(app: Handler, options: TestServerOptions = {}): TestS
       return backend.connections;
     },
     stats: () => backend.stats(),
+    publish: async (topic, data) => (await backend.topics()).publish(topic, data),
+    broadcast: async (path, data, broadcastOptions) => (await backend.topics()).broadcast(path, data, broadcastOptions),
+    count: async (topic) => (await backend.topics()).count(topic),
     idle: () => tracker.idle(),
     close,
     [Symbol.asyncDispose]: () => close(),
@@ -106,6 +116,7 @@ function memoryBackend(app: Handler, options: UpgradeOptions): Backend {
       return runtime.connections;
     },
     stats: () => runtime.stats(),
+    topics: () => Promise.resolve(runtime),
     close: (closeOptions) => runtime.close(closeOptions),
   };
 }
@@ -124,6 +135,7 @@ function wsBackend(app: Handler, options: UpgradeOptions): Backend {
       if (server === undefined) throw new Error("testServer(): the ws server is still starting; await connect() first");
       return server.stats();
     },
+    topics: () => ready,
     close: async (closeOptions) => (await ready).close(closeOptions),
   };
 }
