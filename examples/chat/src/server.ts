@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node:http";
 import type { Endpoint, PubSub, UpgradeOptions } from "@scallion/core";
+import { clientScriptHandler } from "@scallion/client/serve";
 import { attach } from "@scallion/core";
 import type { Secret } from "@scallion/middleware";
 import { createChat } from "./chat.js";
@@ -9,12 +10,13 @@ import { PAGE } from "./page.js";
 export interface ChatServerOptions extends Omit<UpgradeOptions, "pubsub"> {
   pubsub: PubSub;
   sessionSecret?: Secret;
-  /** Serves a static asset (the browser client) when it knows the path; answers nothing otherwise. */
-  assets?: (req: IncomingMessage, res: ServerResponse) => boolean;
 }
 
+/** The browser build of @scallion/client, which the page imports from `/scallion-client.js`. */
+const scripts: (req: IncomingMessage, res: ServerResponse) => boolean = clientScriptHandler();
+
 /** The chat on one port: the page at `/`, WebSockets at `/chat/:room`. */
-export function createChatServer({ pubsub, sessionSecret, assets, ...options }: ChatServerOptions): {
+export function createChatServer({ pubsub, sessionSecret, ...options }: ChatServerOptions): {
   http: HttpServer;
   endpoint: Endpoint;
 } {
@@ -24,7 +26,7 @@ export function createChatServer({ pubsub, sessionSecret, assets, ...options }: 
       res.end(PAGE);
       return;
     }
-    if (assets?.(req, res)) return;
+    if (scripts(req, res)) return;
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Not Found\n");
   });
   const endpoint = attach(createChat({ pubsub, sessionSecret }), http, { ...options, pubsub });

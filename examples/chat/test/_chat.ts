@@ -11,19 +11,33 @@ export interface RunningChat {
   readonly base: string;
   readonly port: number;
   stop(): Promise<void>;
+  /** Stops the server (clients get 1001) and starts a new one on the same port. */
+  restart(): Promise<void>;
 }
 
 /** A chat server on a free loopback port. */
 export async function startChat(options: { pubsub?: PubSub; sessionSecret?: Secret } = {}): Promise<RunningChat> {
-  const { http, endpoint } = createChatServer({ pubsub: options.pubsub ?? new MemoryPubSub(), sessionSecret: options.sessionSecret, logger: false });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const { port } = http.address() as AddressInfo;
+  const listen = async (port: number) => {
+    const server = createChatServer({ pubsub: options.pubsub ?? new MemoryPubSub(), sessionSecret: options.sessionSecret, logger: false });
+    await new Promise<void>((resolve) => server.http.listen(port, "127.0.0.1", resolve));
+    return server;
+  };
+  let current = await listen(0);
+  const { port } = current.http.address() as AddressInfo;
+  const stop = async () => {
+    const closed = new Promise((resolve) => current.http.close(resolve));
+    current.http.closeIdleConnections();
+    await current.endpoint.close({ timeout: 500 });
+    current.http.closeAllConnections();
+    await closed;
+  };
   return {
     base: `127.0.0.1:${port}`,
     port,
-    async stop() {
-      http.close();
-      await endpoint.close({ timeout: 500 });
+    stop,
+    async restart() {
+      await stop();
+      current = await listen(port);
     },
   };
 }

@@ -1,0 +1,89 @@
+import { existsSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningChat } from "./_chat.js";
+import { startChat } from "./_chat.js";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) console.warn(`chat browser tests skipped: ${CHROMIUM} is missing (apt-get install chromium)`);
+
+describe.skipIf(!hasChromium)("the chat page in Chromium", () => {
+  let browser: Browser;
+  let chat: RunningChat;
+
+  beforeAll(async () => {
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    chat = await startChat();
+  }, 30_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await chat?.stop();
+  });
+
+  async function open(query: string): Promise<Page> {
+    const page = await browser.newPage();
+    page.on("pageerror", (error) => console.error("page error:", error));
+    await page.goto(`http://${chat.base}/?${query}`);
+    return page;
+  }
+
+  const status = (page: Page) => expect.poll(() => page.textContent("#status"), { timeout: 15_000 });
+  const lines = (page: Page) => page.$$eval("#log li:not(.notice)", (items) => items.map((li) => li.textContent));
+  const notices = (page: Page) => page.$$eval("#log li.notice", (items) => items.map((li) => li.textContent));
+
+  async function say(page: Page, text: string, how: "enter" | "click" = "enter"): Promise<void> {
+    await page.fill("#message", text);
+    if (how === "enter") await page.press("#message", "Enter");
+    else await page.click("#send");
+  }
+
+  it("lets two people chat, shows joins and the member count, and survives a server restart", async () => {
+    const ann = await open("room=e2e&name=ann");
+    await status(ann).toBe("open");
+    const bob = await open("room=e2e&name=bob");
+    await status(bob).toBe("open");
+    await expect.poll(() => ann.textContent("#members")).toBe("2");
+    await expect.poll(() => bob.textContent("#members")).toBe("2");
+    await expect.poll(() => notices(ann)).toContain("bob joined");
+    expect(await ann.getAttribute("#message", "id")).toBe("message");
+    expect(await ann.textContent('label[for="message"]')).toBe("Message");
+
+    await say(ann, "hi bob");
+    await say(bob, "hello ann", "click");
+    for (const page of [ann, bob]) {
+      await expect.poll(() => lines(page)).toEqual(["annhi bob", "bobhello ann"]);
+    }
+
+    await chat.restart();
+    await status(ann).not.toBe("open");
+    // Typed while the connection is down: sent once it is back, in order, exactly once.
+    await say(ann, "typed during the restart");
+    await say(ann, "and another");
+    await status(ann).toBe("open");
+    await status(bob).toBe("open");
+    await expect.poll(() => ann.textContent("#members"), { timeout: 10_000 }).toBe("2");
+    await say(bob, "back again");
+    const expected = ["annhi bob", "bobhello ann", "anntyped during the restart", "annand another", "bobback again"];
+    await expect.poll(() => lines(ann), { timeout: 10_000 }).toEqual(expected);
+    // Bob sees ann's queued lines only if he was back first (rooms keep no history), but never
+    // twice and never out of order.
+    await expect.poll(() => lines(bob), { timeout: 10_000 }).toContain("bobback again");
+    const seen = await lines(bob);
+    expect(seen).toEqual(expected.filter((line) => seen.includes(line)));
+  }, 60_000);
+});
