@@ -189,7 +189,8 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
 
   #transmit(frame: Sendable): SendOutcome {
     if (this.#state === "closed") throw new ClientError("SCALLION_CLIENT_CLOSED", "send(): the client is closed");
-    if (this.#state === "open") {
+    // A socket that has begun closing drops what it is given; queue for the next one instead.
+    if (this.#state === "open" && this.#socket!.readyState === OPEN) {
       this.#socket!.send(frame);
       return "sent";
     }
