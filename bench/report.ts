@@ -33,7 +33,9 @@ export function table(samples: Samples): string {
     const base = median(baseline.get(metric) as number[]);
     const cells = servers.map((server) => {
       const value = median(samples.get(server)?.get(metric) ?? []);
-      return server === servers[0] ? format(value) : `${format(value)} (${(value / base).toFixed(2)}×)`;
+      // A ratio to zero (CPU below the clock tick in a short run) says nothing: leave it out.
+      if (server === servers[0] || !(base > 0)) return format(value);
+      return `${format(value)} (${(value / base).toFixed(2)}×)`;
     });
     lines.push(`| ${metric} ${lowerIsBetter(metric) ? "↓" : "↑"} | ${cells.join(" | ")} |`);
   }
