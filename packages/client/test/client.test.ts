@@ -140,6 +140,32 @@ describe("reconnecting", () => {
     expect(server.connections).toBe(2);
   });
 
+  it("sends queued messages before anything an open listener sends", async () => {
+    const { app, received } = recordingEcho();
+    const server = await startServer(app);
+    const c = client(server.url);
+    c.on("open", () => c.send("from the open listener"));
+    c.send("queued first");
+    await vi.waitFor(() => expect(received).toEqual(["queued first", "from the open listener"]));
+  });
+
+  it("counts attempts up while connections drop at once, and from 1 again after one stayed open for resetAfter", async () => {
+    let connections = 0;
+    const server = await startServer(async function* () {
+      if (++connections === 4) {
+        // Accept, then stay open longer than resetAfter.
+        yield send("open");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      yield close(1000);
+    });
+    const c = client(server.url, { reconnect: { min: 5, max: 10, resetAfter: 120 } });
+    const attempts: number[] = [];
+    c.on("reconnecting", ({ attempt }) => attempts.push(attempt));
+    await vi.waitFor(() => expect(attempts.length).toBeGreaterThanOrEqual(5));
+    expect(attempts.slice(0, 5)).toEqual([1, 2, 3, 1, 2]);
+  });
+
   it("keeps trying with growing delays while the server is down", async () => {
     const server = await startServer(recordingEcho().app);
     await server.stop();
