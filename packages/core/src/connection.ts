@@ -3,6 +3,7 @@ import type { Handler } from "./handler.js";
 import type { CloseCause, CloseInfo } from "./lifecycle.js";
 import { isCloseError } from "./errors.js";
 import { Lifecycle } from "./lifecycle.js";
+import type { ReceiverControl } from "./receiver.js";
 import { Receiver } from "./receiver.js";
 import type { RuntimeContext } from "./runtime-context.js";
 import type { Scope } from "./scope.js";
@@ -26,12 +27,13 @@ interface Ending {
  * One connection: drives the handler's iterator, carries out each event it yields, feeds the
  * receiver from the socket and runs the end-of-connection hooks exactly once.
  */
-export class Connection implements SocketEvents, Subscriber {
+export class Connection implements SocketEvents, Subscriber, ReceiverControl {
   readonly scope: Scope;
   readonly #runtime: RuntimeContext;
-  readonly #pending: PendingUpgrade;
+  /** The upgrade request, until the handshake is decided (then dropped, with what it holds). */
+  #pending: PendingUpgrade | undefined;
   readonly #receiver: Receiver;
-  readonly #abort = new AbortController();
+  #abort: AbortController | undefined;
   readonly #lifecycle = new Lifecycle();
   #state: State = "handshake";
   #socket: TransportSocket | undefined;
@@ -45,22 +47,34 @@ export class Connection implements SocketEvents, Subscriber {
   #topics: Set<string> | undefined;
   #pingSentAt = 0;
   #lastPong = 0;
-  /** Settles once the socket is gone and every hook has run. */
-  readonly ended: Promise<void>;
-  #resolveEnded!: () => void;
 
   constructor(runtime: RuntimeContext, pending: PendingUpgrade) {
     this.#runtime = runtime;
     this.#pending = pending;
-    this.scope = createScope(pending.request, this.#abort.signal, this.#lifecycle, runtime.options.trustProxy);
-    this.#receiver = new Receiver<Message>(runtime.options.maxQueue, {
-      pause: () => this.#socket?.pause(),
-      resume: () => this.#socket?.resume(),
-      firstRead: () => {
-        if (this.#state === "handshake") this.#open();
-      },
-    });
-    this.ended = new Promise((resolve) => (this.#resolveEnded = resolve));
+    this.scope = createScope(pending.request, () => this.#signal(), this.#lifecycle, runtime.options.trustProxy);
+    this.#receiver = new Receiver<Message>(runtime.options.maxQueue, this);
+  }
+
+  #signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#state === "closed") this.#abort.abort();
+    }
+    return this.#abort.signal;
+  }
+
+  // ReceiverControl: what the receiver asks of the connection.
+
+  pause(): void {
+    this.#socket?.pause();
+  }
+
+  resume(): void {
+    this.#socket?.resume();
+  }
+
+  firstRead(): void {
+    if (this.#state === "handshake") this.#open();
   }
 
   get id(): string {
@@ -87,7 +101,8 @@ export class Connection implements SocketEvents, Subscriber {
   }
 
   start(app: Handler): void {
-    this.#pending.onAbort(() => this.closed(1006, ""));
+    const pending = this.#pending as PendingUpgrade;
+    pending.onAbort(() => this.closed(1006, ""));
     this.#timer = setTimeout(() => this.#abandon(), this.#runtime.options.handshakeTimeout);
     this.#timer.unref();
     if (app.length < 2) this.#receiver.discard();
@@ -163,7 +178,7 @@ export class Connection implements SocketEvents, Subscriber {
         }
         this.#stop = true;
         this.#ending = { cause: "server", code: 1006, reason: "", status: event.status };
-        this.#pending.reject(event.status, event.body, event.headers ?? {});
+        this.#decided()?.reject(event.status, event.body, event.headers ?? {});
         this.closed(1006, "");
         return "dropped";
       }
@@ -219,8 +234,7 @@ export class Connection implements SocketEvents, Subscriber {
   }
 
   #open(subprotocol?: string, headers?: Readonly<Record<string, string>>): void {
-    clearTimeout(this.#timer);
-    const socket = this.#pending.accept({ subprotocol, headers }, this);
+    const socket = this.#decided()?.accept({ subprotocol, headers }, this);
     if (socket === undefined) {
       this.closed(1006, "");
       return;
@@ -230,7 +244,7 @@ export class Connection implements SocketEvents, Subscriber {
     this.#lastPong = Date.now();
     this.#runtime.opened(this);
     // Every connection listens to its path's topic, which `broadcast(path, …)` publishes to.
-    this.#join(INTERNAL_PREFIX + this.scope.path).catch((error: unknown) =>
+    this.#runtime.topics.join(INTERNAL_PREFIX + this.scope.path, this).catch((error: unknown) =>
       this.#runtime.logger.warn({ connection: this.scope.id, err: error }, "could not join the path's topic"),
     );
   }
@@ -289,6 +303,19 @@ export class Connection implements SocketEvents, Subscriber {
     this.#close("server", 1000, "");
   }
 
+  /** The pending upgrade, handed out once to be accepted or refused; the handshake timer stops. */
+  #decided(): PendingUpgrade | undefined {
+    const pending = this.#pending;
+    this.#pending = undefined;
+    this.#clearTimer();
+    return pending;
+  }
+
+  #clearTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
   /** Starts the closing handshake; the socket is terminated if it does not finish in time. */
   #close(cause: CloseCause, code: number, reason: string, error?: unknown): void {
     if (this.#state !== "open") return;
@@ -317,7 +344,7 @@ export class Connection implements SocketEvents, Subscriber {
     this.#logCrash(error);
     if (this.#state === "handshake") {
       this.#ending = { cause: "error", code: 1006, reason: "", error, status: 500 };
-      this.#pending.reject(500, "Internal Server Error", {});
+      this.#decided()?.reject(500, "Internal Server Error", {});
       this.closed(1006, "");
     } else {
       this.#close("error", 1011, "Internal error", error);
@@ -333,7 +360,7 @@ export class Connection implements SocketEvents, Subscriber {
     if (this.#state !== "handshake") return;
     this.#runtime.logger.warn({ connection: this.scope.id, path: this.scope.path }, "handshake timed out");
     this.#ending = { cause: "server", code: 1006, reason: "", status: 503 };
-    this.#pending.reject(503, "Handshake timed out", {});
+    this.#decided()?.reject(503, "Handshake timed out", {});
     this.closed(1006, "");
   }
 
@@ -341,7 +368,7 @@ export class Connection implements SocketEvents, Subscriber {
   shutdown(code: number, reason: string): void {
     if (this.#state === "handshake") {
       this.#ending = { cause: "shutdown", code: 1006, reason: "", status: 503 };
-      this.#pending.reject(503, "Server is shutting down", {});
+      this.#decided()?.reject(503, "Server is shutting down", {});
       this.closed(1006, "");
       return;
     }
@@ -394,11 +421,13 @@ export class Connection implements SocketEvents, Subscriber {
     if (this.#state === "closed") return;
     const wasOpen = this.#state !== "handshake";
     this.#state = "closed";
-    clearTimeout(this.#timer);
+    this.#pending = undefined;
+    this.#clearTimer();
     this.#receiver.end();
-    this.#abort.abort();
+    this.#abort?.abort();
     this.#drained?.("dropped");
     this.#drained = undefined;
+    if (wasOpen) void this.#runtime.topics.leave(INTERNAL_PREFIX + this.scope.path, this).catch(() => {});
     if (this.#topics !== undefined) {
       for (const topic of this.#topics) void this.#runtime.topics.leave(topic, this).catch(() => {});
       this.#topics = undefined;
@@ -416,10 +445,7 @@ export class Connection implements SocketEvents, Subscriber {
       .end(info, (error, hook) =>
         this.#runtime.logger.error({ connection: this.scope.id, err: error }, `${hook} hook threw`),
       )
-      .finally(() => {
-        this.#runtime.ended(this, wasOpen);
-        this.#resolveEnded();
-      })
+      .finally(() => this.#runtime.ended(this, wasOpen))
       .catch(() => {});
   }
 }

@@ -405,6 +405,6 @@ describe("the scope", () => {
       params: {},
     });
     expect(seen?.headers["x-custom"]).toBe("v");
-    expect(seen?.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(seen?.id).toMatch(/^[\w-]{16}$/);
   });
 });

@@ -25,7 +25,8 @@ export function testScope(options: TestScopeOptions = {}): Scope {
   for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
   if (subprotocols.length > 0) lower["sec-websocket-protocol"] = subprotocols.join(", ");
   const request: RequestInfo = { url, headers: lower, address };
-  const scope = createScope(request, new AbortController().signal, new Lifecycle());
+  const controller = new AbortController();
+  const scope = createScope(request, () => controller.signal, new Lifecycle());
   return { ...scope, params };
 }
 

@@ -149,6 +149,26 @@ const CLOSE_CODE_OF: Readonly<Record<string, number>> = {
   WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008,
 };
 
+/** Where a WebSocket's events go; shared listeners find it here instead of closing over it. */
+const kEvents = Symbol("scallion.events");
+type Wired = WebSocket & { [kEvents]: SocketEvents };
+
+function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
+  (this as Wired)[kEvents].message(isBinary ? data : data.toString());
+}
+
+function onPong(this: WebSocket): void {
+  (this as Wired)[kEvents].pong();
+}
+
+function onError(this: WebSocket, error: Error & { code?: string }): void {
+  (this as Wired)[kEvents].protocolError(error, CLOSE_CODE_OF[error.code ?? ""] ?? 1002);
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  (this as Wired)[kEvents].closed(code, reason.toString());
+}
+
 class WsSocket implements TransportSocket {
   readonly #ws: WebSocket;
   readonly #raw: Duplex & { bytesRead?: number; bytesWritten?: number };
@@ -156,12 +176,12 @@ class WsSocket implements TransportSocket {
   constructor(ws: WebSocket, raw: Duplex, events: SocketEvents) {
     this.#ws = ws;
     this.#raw = raw;
-    ws.on("message", (data: Buffer, isBinary) => events.message(isBinary ? data : data.toString()));
-    ws.on("pong", () => events.pong());
-    ws.on("error", (error: Error & { code?: string }) =>
-      events.protocolError(error, CLOSE_CODE_OF[error.code ?? ""] ?? 1002),
-    );
-    ws.on("close", (code, reason) => events.closed(code, reason.toString()));
+    // The same four functions for every connection: nothing allocated per connection for them.
+    (ws as Wired)[kEvents] = events;
+    ws.on("message", onMessage);
+    ws.on("pong", onPong);
+    ws.on("error", onError);
+    ws.on("close", onClose);
   }
 
   get bufferedAmount(): number {
