@@ -278,9 +278,18 @@ export class Connection implements SocketEvents, Subscriber, ReceiverControl {
 
   #send(data: Message): Outcome | Promise<Outcome> {
     const socket = this.#socket as TransportSocket;
-    socket.send(data, this.#written);
+    const highWaterMark = this.#runtime.options.highWaterMark;
     this.#runtime.counters.messagesOut++;
-    if (socket.bufferedAmount <= this.#runtime.options.highWaterMark) return "sent";
+    // A write callback costs Node's stream machinery some work per message, so ask for one only
+    // when this send may cross the mark (UTF-8 takes at most 3 bytes per UTF-16 unit, and a
+    // frame header at most 14 bytes): below it, the send is done as soon as it is handed over.
+    const mostBytes = (typeof data === "string" ? 3 * data.length : data.length) + 14;
+    if (socket.bufferedAmount + mostBytes <= highWaterMark) {
+      socket.send(data);
+      return "sent";
+    }
+    socket.send(data, this.#written);
+    if (socket.bufferedAmount <= highWaterMark) return "sent";
     return new Promise((resolve) => (this.#drained = resolve));
   }
 
