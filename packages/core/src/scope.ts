@@ -46,7 +46,7 @@ export function createScope(
   const { url } = request;
   const q = url.indexOf("?");
   const headers = normalizeHeaders(request.headers);
-  return {
+  const scope = {
     id: connectionId(),
     url,
     path: q === -1 ? url : url.slice(0, q),
@@ -55,13 +55,23 @@ export function createScope(
     subprotocols: parseSubprotocols(headers["sec-websocket-protocol"]),
     address: clientAddress(request.address, request.headers, trustProxy),
     params: {},
-    // An AbortSignal costs most of a kilobyte: made on first use, as most handlers never ask.
-    get signal() {
-      return signal();
-    },
     [kLifecycle]: lifecycle,
-  } as Scope;
+    [kSignal]: signal,
+  };
+  // An AbortSignal costs most of a kilobyte: made on first use, as most handlers never ask. The
+  // getter is one function for all scopes: a getter of each connection's own would give every
+  // scope a shape of its own, and V8 would fall back to slow dictionary objects.
+  Object.defineProperty(scope, "signal", SIGNAL);
+  return scope as unknown as Scope;
 }
+
+const kSignal = Symbol("scallion.signal");
+const SIGNAL: PropertyDescriptor = {
+  enumerable: true,
+  get(this: { [kSignal]: () => AbortSignal }) {
+    return this[kSignal]();
+  },
+};
 
 /** Random bytes drawn in batches; each id takes 12 of them (96 bits). */
 let pool = Buffer.alloc(0);
