@@ -51,11 +51,12 @@ export class Connection implements SocketEvents, Subscriber, ReceiverControl {
   constructor(runtime: RuntimeContext, pending: PendingUpgrade) {
     this.#runtime = runtime;
     this.#pending = pending;
-    this.scope = createScope(pending.request, () => this.#signal(), this.#lifecycle, runtime.options.trustProxy);
+    this.scope = createScope(pending.request, this, this.#lifecycle, runtime.options.trustProxy);
     this.#receiver = new Receiver<Message>(runtime.options.maxQueue, this);
   }
 
-  #signal(): AbortSignal {
+  /** The connection's abort signal, made when a handler first reads `scope.signal`. */
+  get signal(): AbortSignal {
     if (this.#abort === undefined) {
       this.#abort = new AbortController();
       if (this.#state === "closed") this.#abort.abort();
@@ -288,7 +289,7 @@ export class Connection implements SocketEvents, Subscriber, ReceiverControl {
       socket.send(data);
       return "sent";
     }
-    socket.send(data, this.#written);
+    socket.send(data, (error) => this.#written(error));
     if (socket.bufferedAmount <= highWaterMark) return "sent";
     return new Promise((resolve) => (this.#drained = resolve));
   }
@@ -297,14 +298,14 @@ export class Connection implements SocketEvents, Subscriber, ReceiverControl {
    * Runs as each send is written out: a handler paused by backpressure resumes once the socket is
    * below the mark again, or learns that its message was dropped with the connection.
    */
-  readonly #written = (error?: Error | null): void => {
+  #written(error?: Error | null): void {
     const drained = this.#drained;
     if (drained === undefined || this.#socket === undefined) return;
     const failed = error !== undefined && error !== null;
     if (!failed && this.#socket.bufferedAmount > this.#runtime.options.highWaterMark) return;
     this.#drained = undefined;
     drained(failed ? "dropped" : "sent");
-  };
+  }
 
   /** The generator returned: close 1000 (accepting first if it never decided). */
   #complete(): void {

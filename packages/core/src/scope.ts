@@ -36,10 +36,10 @@ export interface RequestInfo {
   readonly address: string;
 }
 
-/** Builds the scope of a new connection; `signal` is called when a handler first reads `scope.signal`. */
+/** Builds the scope of a new connection; `scope.signal` reads `signal.signal` when a handler first asks. */
 export function createScope(
   request: RequestInfo,
-  signal: () => AbortSignal,
+  signal: { readonly signal: AbortSignal },
   lifecycle: Lifecycle,
   trustProxy: TrustProxy = false,
 ): Scope {
@@ -68,8 +68,8 @@ export function createScope(
 const kSignal = Symbol("scallion.signal");
 const SIGNAL: PropertyDescriptor = {
   enumerable: true,
-  get(this: { [kSignal]: () => AbortSignal }) {
-    return this[kSignal]();
+  get(this: { [kSignal]: { readonly signal: AbortSignal } }) {
+    return this[kSignal].signal;
   },
 };
 

@@ -26,7 +26,7 @@ export function testScope(options: TestScopeOptions = {}): Scope {
   if (subprotocols.length > 0) lower["sec-websocket-protocol"] = subprotocols.join(", ");
   const request: RequestInfo = { url, headers: lower, address };
   const controller = new AbortController();
-  const scope = createScope(request, () => controller.signal, new Lifecycle());
+  const scope = createScope(request, controller, new Lifecycle());
   return { ...scope, params };
 }
 
