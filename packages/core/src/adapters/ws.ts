@@ -122,7 +122,10 @@ class WsPendingUpgrade implements PendingUpgrade {
     } finally {
       this.#accepting.delete(this.#req);
     }
-    return ws === undefined ? undefined : new WsSocket(ws, this.#socket, events);
+    if (ws === undefined) return undefined;
+    // `ws` handles the socket's errors from here on.
+    this.#socket.removeListener("error", ignore);
+    return new WsSocket(ws, this.#socket, events);
   }
 
   reject(status: number, body: string, headers: Readonly<Record<string, string>>): void {
