@@ -1,6 +1,6 @@
 import { Emitter } from "./_emitter.js";
 import { PushIterator } from "./_stream.js";
-import { backoffDelay } from "./backoff.js";
+import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
 import { ClientError } from "./errors.js";
 import type { ClientOptions, PingOptions, ReconnectOptions } from "./options.js";
 import { checkClientOptions, DEFAULT_STOP_CODES } from "./options.js";
@@ -45,6 +45,13 @@ export type ClientEvents<In> = {
 export type SendOutcome = "sent" | "queued";
 
 const noop = (): void => {};
+
+/** `defaults` overridden by what `given` sets; an option given as `undefined` keeps its default. */
+function withDefaults<T extends object>(defaults: Required<T>, given: T): Required<T> {
+  const result = { ...defaults };
+  for (const [key, value] of Object.entries(given)) if (value !== undefined) (result as Record<string, unknown>)[key] = value;
+  return result;
+}
 const OPEN = 1;
 const CLOSED = 3;
 /** How long `close()` waits for the socket's closing handshake before letting go of it. */
@@ -84,8 +91,11 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
     this.#reconnect =
       reconnect === false
         ? undefined
-        : { min: 500, max: 30_000, factor: 2, maxAttempts: Infinity, stopOn: DEFAULT_STOP_CODES, resetAfter: 5_000, ...(reconnect === true ? {} : reconnect) };
-    this.#ping = ping && { pong: () => false, interval: idleTimeout === undefined ? 25_000 : idleTimeout / 2, ...ping };
+        : withDefaults(
+            { ...DEFAULT_BACKOFF, maxAttempts: Infinity, stopOn: DEFAULT_STOP_CODES, resetAfter: 5_000 },
+            reconnect === true ? {} : reconnect,
+          );
+    this.#ping = ping && withDefaults({ pong: () => false, interval: idleTimeout === undefined ? 25_000 : idleTimeout / 2, message: "" }, ping);
     this.#queue = new BoundedQueue(options.maxQueue ?? 100);
     const fixed = options.WebSocket;
     if (fixed === undefined && provider === undefined) {

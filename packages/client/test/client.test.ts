@@ -68,6 +68,18 @@ describe("connecting", () => {
     await c.opened();
   });
 
+  it("keeps the default of an option given as undefined", async () => {
+    const server = await startServer(recordingEcho().app);
+    await server.stop();
+    const c = client(server.url, { reconnect: { min: 5, max: undefined, maxAttempts: 1 }, ping: undefined });
+    const delays: number[] = [];
+    c.on("reconnecting", ({ delay }) => delays.push(delay));
+    await expect(c.closed).resolves.toMatchObject({ code: 1006 });
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeGreaterThanOrEqual(0);
+    expect(delays[0]).toBeLessThan(5);
+  });
+
   it("throws SCALLION_INVALID_OPTION for a misspelt option", () => {
     expect(() => client("ws://127.0.0.1:1", { maxQueu: 3 } as never)).toThrow(
       expect.objectContaining({ code: "SCALLION_INVALID_OPTION", message: expect.stringContaining("maxQueu") }),
