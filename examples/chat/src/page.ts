@@ -19,7 +19,7 @@ export const PAGE = `<!doctype html>
   #log { list-style: none; padding: .5rem; margin: 1rem 0; height: 55vh; overflow-y: auto; border: 1px solid #ccd; border-radius: .4rem; }
   #log li { padding: .15rem 0; }
   #log li.notice { color: #667; font-style: italic; }
-  #log .from { font-weight: 600; margin-right: .4rem; }
+  #log .from { font-weight: 600; }
   form { display: flex; gap: .5rem; }
   form label { align-self: center; }
   #message { flex: 1; padding: .4rem; font: inherit; }
@@ -60,7 +60,7 @@ function append(from, text, notice) {
     const who = document.createElement("span");
     who.className = "from";
     who.textContent = from;
-    item.append(who, document.createTextNode(text));
+    item.append(who, document.createTextNode(": " + text));
   }
   log.append(item);
   log.scrollTop = log.scrollHeight;

@@ -66,7 +66,7 @@ describe.skipIf(!hasChromium)("the chat page in Chromium", () => {
     await say(ann, "hi bob");
     await say(bob, "hello ann", "click");
     for (const page of [ann, bob]) {
-      await expect.poll(() => lines(page)).toEqual(["annhi bob", "bobhello ann"]);
+      await expect.poll(() => lines(page)).toEqual(["ann: hi bob", "bob: hello ann"]);
     }
 
     await chat.restart();
@@ -78,11 +78,11 @@ describe.skipIf(!hasChromium)("the chat page in Chromium", () => {
     await status(bob).toBe("open");
     await expect.poll(() => ann.textContent("#members"), { timeout: 10_000 }).toBe("2");
     await say(bob, "back again");
-    const expected = ["annhi bob", "bobhello ann", "anntyped during the restart", "annand another", "bobback again"];
+    const expected = ["ann: hi bob", "bob: hello ann", "ann: typed during the restart", "ann: and another", "bob: back again"];
     await expect.poll(() => lines(ann), { timeout: 10_000 }).toEqual(expected);
     // Bob sees ann's queued lines only if he was back first (rooms keep no history), but never
     // twice and never out of order.
-    await expect.poll(() => lines(bob), { timeout: 10_000 }).toContain("bobback again");
+    await expect.poll(() => lines(bob), { timeout: 10_000 }).toContain("bob: back again");
     const seen = await lines(bob);
     expect(seen).toEqual(expected.filter((line) => seen.includes(line)));
   }, 60_000);
