@@ -37,10 +37,10 @@ describe("auth with bearer()", () => {
       }),
     );
     const client = await openClient(`${server.url}/`, { Authorization: "Bearer t0ken" });
-    client.ws.send("one");
-    client.ws.send("two");
-    expect([await client.next(), await client.next()]).toEqual(["Ann: one", "Ann: two"]);
-    client.ws.close();
+    client.send("one");
+    client.send("two");
+    expect([await client.receive(), await client.receive()]).toEqual(["Ann: one", "Ann: two"]);
+    await client.close();
   });
 
   it("refuses with 401 and WWW-Authenticate: Bearer when verify finds no user", async () => {

@@ -43,6 +43,6 @@ describe("hooks in a chain", () => {
     expect(await statusOf(`${server.url}/?banned`, { Authorization: "Bearer t" })).toBe(403);
     expect(verify).not.toHaveBeenCalled();
     const client = await openClient(`${server.url}/`, { Authorization: "Bearer t" });
-    expect(await client.next()).toBe("never");
+    expect(await client.receive()).toBe("never");
   });
 });

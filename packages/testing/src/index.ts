@@ -1,4 +1,5 @@
 export { connect } from "./connect.js";
+export { connectUrl } from "./connect-url.js";
 export type { ConnectOptions } from "./connect.js";
 export { testServer } from "./test-server.js";
 export type { TestServer, TestServerOptions } from "./test-server.js";
