@@ -4,6 +4,7 @@ import { payload } from "./payload.js";
 import type { Probe } from "./probe.js";
 import { sleep } from "../_process.js";
 import { now, percentile } from "./stats.js";
+import { measureWindow } from "./window.js";
 
 export interface EchoOptions {
   connections: number;
@@ -30,7 +31,7 @@ export async function echo(kind: ClientKind, port: number, server: Probe, option
   const connections = await openMany(kind, port, "/echo", options.connections);
   const message = payload();
   const rtts: number[] = [];
-  let measuring = false;
+  const gate = { measuring: false };
   let running = true;
   let count = 0;
   for (const connection of connections) {
@@ -39,7 +40,7 @@ export async function echo(kind: ClientKind, port: number, server: Probe, option
     let head = 0;
     connection.onMessage(() => {
       const t = now();
-      if (measuring) {
+      if (gate.measuring) {
         rtts.push(t - (sentAt[head] as number));
         count++;
       }
@@ -58,14 +59,7 @@ export async function echo(kind: ClientKind, port: number, server: Probe, option
       connection.send(message);
     }
   }
-  await sleep(options.warmupMs);
-  const cpuBefore = server.cpuSeconds();
-  const start = now();
-  measuring = true;
-  await sleep(options.windowMs);
-  measuring = false;
-  const elapsed = now() - start;
-  const cpu = server.cpuSeconds() - cpuBefore;
+  const { elapsedMs: elapsed, cpuSeconds: cpu } = await measureWindow(server, options, gate);
   running = false;
   await sleep(100);
   await closeAll(connections);

@@ -1,8 +1,7 @@
-import { sleep } from "../_process.js";
 import type { ClientKind } from "./clients.js";
 import { open } from "./clients.js";
 import type { Probe } from "./probe.js";
-import { now } from "./stats.js";
+import { measureWindow } from "./window.js";
 
 export interface HandshakeOptions {
   /** Handshakes on the way at once. */
@@ -28,24 +27,17 @@ export async function handshakes(
   options: HandshakeOptions,
 ): Promise<HandshakeResult> {
   let running = true;
-  let measuring = false;
+  const gate = { measuring: false };
   let count = 0;
   const loop = async (): Promise<void> => {
     while (running) {
       const connection = await open(kind, port, "/echo");
-      if (measuring) count++;
+      if (gate.measuring) count++;
       await connection.close();
     }
   };
   const loops = Array.from({ length: options.concurrency }, loop);
-  await sleep(options.warmupMs);
-  const cpuBefore = server.cpuSeconds();
-  const start = now();
-  measuring = true;
-  await sleep(options.windowMs);
-  measuring = false;
-  const elapsed = now() - start;
-  const cpu = server.cpuSeconds() - cpuBefore;
+  const { elapsedMs: elapsed, cpuSeconds: cpu } = await measureWindow(server, options, gate);
   running = false;
   await Promise.all(loops);
   return { handshakesPerSecond: (count * 1000) / elapsed, cpuUsPerHandshake: (cpu * 1e6) / count };
