@@ -13,7 +13,7 @@ import { serve, send } from "@scallion/core";
 import { router } from "@scallion/middleware";
 import { WebSocketServer } from "ws";
 
-const N = 2000;
+const N = Number(process.env.CONNECTIONS ?? 2000);
 const mode = process.argv[2] ?? "scallion";
 let url: string;
 let count: () => number;
@@ -36,7 +36,7 @@ if (mode === "ws") {
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with node --expose-gc");
 gc(); gc();
-const before = process.memoryUsage().heapUsed;
+const before = process.memoryUsage();
 // The clients live in a process of their own, so only the server's heap is measured.
 const clients = `
 const { WebSocket } = require(${JSON.stringify(createRequire(import.meta.url).resolve("ws"))});
@@ -56,8 +56,14 @@ await new Promise((resolve) => child.stdout?.once("data", resolve));
 while (count() < N) await new Promise((r) => setTimeout(r, 50));
 await new Promise((r) => setTimeout(r, 500));
 gc(); gc();
-const after = process.memoryUsage().heapUsed;
-console.log(mode, "heap bytes/conn", Math.round((after - before) / N));
+const after = process.memoryUsage();
+const per = (key: keyof NodeJS.MemoryUsage) => Math.round((after[key] - before[key]) / N);
+console.log(mode, "heap bytes/conn", per("heapUsed"), "rss bytes/conn", per("rss"), "heapTotal", per("heapTotal"), "external", per("external"));
+if (process.argv[3] === "spaces") {
+  for (const space of v8.getHeapSpaceStatistics()) {
+    console.log(space.space_name.padEnd(28), "size", String(space.space_size).padStart(10), "used", String(space.space_used_size).padStart(10), "physical", String(space.physical_space_size).padStart(10));
+  }
+}
 if (process.argv[3] === "snap") {
   const file = v8.writeHeapSnapshot(`${mode}.heapsnapshot`);
   console.log(file);

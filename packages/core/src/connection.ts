@@ -47,12 +47,20 @@ export class Connection implements SocketEvents, Subscriber, ReceiverControl {
   #topics: Set<string> | undefined;
   #pingSentAt = 0;
   #lastPong = 0;
+  #iterator: AsyncIterator<Event, unknown, Outcome> | undefined;
+  /** The callbacks each step of the handler's iterator settles into. */
+  readonly #onResult: (result: IteratorResult<Event, unknown>) => void;
+  readonly #onThrown: (error: unknown) => void;
 
   constructor(runtime: RuntimeContext, pending: PendingUpgrade) {
     this.#runtime = runtime;
     this.#pending = pending;
     this.scope = createScope(pending.request, this, this.#lifecycle, runtime.options.trustProxy);
     this.#receiver = new Receiver<Message>(runtime.options.maxQueue, this);
+    // Assigned here, not as field initializers: run through tsx (esbuild's keepNames), those get a
+    // `name` defined on each function, which turns it into a dictionary object of 256 bytes.
+    this.#onResult = (result) => this.#step(result);
+    this.#onThrown = (error) => this.#crash(error);
   }
 
   /** The connection's abort signal, made when a handler first reads `scope.signal`. */
@@ -114,39 +122,57 @@ export class Connection implements SocketEvents, Subscriber, ReceiverControl {
       this.#crash(error);
       return;
     }
-    void this.#drive(iterator);
+    this.#iterator = iterator;
+    this.#resume("next");
   }
 
-  async #drive(iterator: AsyncIterator<Event, unknown, Outcome>): Promise<void> {
-    let result: IteratorResult<Event, unknown>;
+  /**
+   * Resumes the handler: `next` hands it an event's outcome, `throw` an error at its yield,
+   * `return` finishes it (its finally blocks run, and what they yield is still carried out as far
+   * as it can be). Driven by callbacks rather than an async function, so an idle connection holds
+   * no suspended frame of the runtime's, only its handler's.
+   */
+  #resume(how: "next" | "throw" | "return", value?: unknown): void {
+    const iterator = this.#iterator as AsyncIterator<Event, unknown, Outcome>;
+    let result: Promise<IteratorResult<Event, unknown>>;
     try {
-      result = await iterator.next();
-      while (!result.done) {
-        if (this.#stop) {
-          // Finish the generator: its finally blocks run, and what they yield is still carried out
-          // as far as it can be (a leave notice published, say).
-          this.#stop = false;
-          result = await (iterator.return?.() ?? { done: true, value: undefined });
-          continue;
-        }
-        let outcome: Outcome | Promise<Outcome>;
-        try {
-          outcome = this.#perform(result.value);
-          if (typeof outcome !== "string") outcome = await outcome;
-        } catch (error) {
-          // A misuse (a second accept, an unoffered subprotocol …) or a failed subscribe is thrown
-          // at the yield, where the handler can see it, and crashes the connection only if uncaught.
-          result = await (iterator.throw?.(error) ?? Promise.reject(error));
-          continue;
-        }
-        if (this.#stop) continue;
-        result = await iterator.next(outcome);
-      }
+      if (how === "next") result = iterator.next(value as Outcome);
+      else if (how === "throw") result = iterator.throw?.(value) ?? Promise.reject(value);
+      else result = iterator.return?.() ?? Promise.resolve({ done: true, value: undefined });
     } catch (error) {
       this.#crash(error);
       return;
     }
-    this.#complete();
+    Promise.resolve(result).then(this.#onResult, this.#onThrown);
+  }
+
+  /** Carries out the event the handler yielded, then resumes it with the outcome. */
+  #step(result: IteratorResult<Event, unknown>): void {
+    if (result.done === true) {
+      this.#complete();
+      return;
+    }
+    let outcome: Outcome | Promise<Outcome>;
+    try {
+      outcome = this.#perform(result.value);
+    } catch (error) {
+      // A misuse (a second accept, an unoffered subprotocol …) is thrown at the yield, where the
+      // handler can see it, and crashes the connection only if uncaught.
+      this.#resume("throw", error);
+      return;
+    }
+    if (typeof outcome === "string") this.#continue(outcome);
+    else outcome.then((settled) => this.#continue(settled), (error: unknown) => this.#resume("throw", error));
+  }
+
+  /** Hands the outcome back, unless the handler must stop (it closed, or ignored a "dropped"). */
+  #continue(outcome: Outcome): void {
+    if (this.#stop) {
+      this.#stop = false;
+      this.#resume("return");
+    } else {
+      this.#resume("next", outcome);
+    }
   }
 
   #perform(event: Event): Outcome | Promise<Outcome> {

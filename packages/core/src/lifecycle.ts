@@ -33,19 +33,21 @@ export const kLifecycle: unique symbol = Symbol.for("scallion.lifecycle");
  * is logged without stopping the others.
  */
 export class Lifecycle {
-  #listeners: LifecycleListener[] = [];
+  /** Made by the first `add`: most connections have no hooks. */
+  #listeners: LifecycleListener[] | undefined;
   #ended = false;
 
   add(listener: LifecycleListener): void {
     if (this.#ended) throw new Error("connection already ended");
-    this.#listeners.push(listener);
+    (this.#listeners ??= []).push(listener);
   }
 
   async end(info: CloseInfo, log: (error: unknown, hook: string) => void): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
-    const listeners = this.#listeners.reverse();
-    this.#listeners = [];
+    const listeners = this.#listeners?.reverse();
+    this.#listeners = undefined;
+    if (listeners === undefined) return;
     if (info.cause === "client") {
       for (const l of listeners) {
         if (l.disconnect) await settle(() => l.disconnect?.({ code: info.code, reason: info.reason }), log, "onDisconnect");

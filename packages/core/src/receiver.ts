@@ -15,6 +15,12 @@ export interface ReceiverControl {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
+// A receiver's states, kept as bits of one field: every open connection holds a receiver.
+const ENDED = 1;
+const PAUSED = 2;
+const READ = 4;
+const DISCARDING = 8;
+
 /**
  * The client's messages, in order, as an async iterable. Its queue holds at most `maxQueue`
  * messages; when full, the transport is paused until the handler has read down to a quarter.
@@ -22,16 +28,18 @@ const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value:
  * counted instead of filling the queue.
  */
 export class Receiver<T = Message> implements AsyncIterableIterator<T> {
-  readonly [kReceiver] = true;
-  #queue: T[] = [];
+  declare readonly [kReceiver]: true;
+  /** Made when a message arrives with nobody waiting: a handler that keeps up never needs one. */
+  #queue: T[] | undefined;
   #waiting: ((result: IteratorResult<T>) => void) | undefined;
-  #ended = false;
-  #paused = false;
-  #read = false;
-  #discarding = false;
+  #state = 0;
   #discarded = 0;
   readonly #maxQueue: number;
   readonly #control: ReceiverControl;
+
+  static {
+    Object.defineProperty(this.prototype, kReceiver, { value: true });
+  }
 
   constructor(maxQueue: number, control: ReceiverControl) {
     this.#maxQueue = maxQueue;
@@ -40,7 +48,7 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
 
   /** Messages waiting to be read. */
   get queued(): number {
-    return this.#queue.length;
+    return this.#queue?.length ?? 0;
   }
 
   /** Messages dropped because the handler said it would not read them. */
@@ -50,22 +58,21 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
 
   /** Whether the connection's input has ended. */
   get ended(): boolean {
-    return this.#ended;
+    return (this.#state & ENDED) !== 0;
   }
 
   /** Declares that this handler never reads: messages are dropped and counted, never queued. */
   discard(): void {
-    this.#discarding = true;
-    this.#discarded += this.#queue.length;
-    this.#queue = [];
+    this.#state |= DISCARDING;
+    this.#discarded += this.queued;
+    this.#queue = undefined;
     this.#unpause();
   }
 
   /** Called by the runtime for each message from the client; false when it was discarded. */
   push(message: T): boolean {
-    if (this.#ended) return false;
-    if (this.#discarding) {
-      this.#discarded++;
+    if ((this.#state & (ENDED | DISCARDING)) !== 0) {
+      if ((this.#state & ENDED) === 0) this.#discarded++;
       return false;
     }
     const waiting = this.#waiting;
@@ -74,9 +81,10 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
       waiting({ done: false, value: message });
       return true;
     }
-    this.#queue.push(message);
-    if (!this.#paused && this.#queue.length >= this.#maxQueue) {
-      this.#paused = true;
+    const queue = (this.#queue ??= []);
+    queue.push(message);
+    if ((this.#state & PAUSED) === 0 && queue.length >= this.#maxQueue) {
+      this.#state |= PAUSED;
       this.#control.pause();
     }
     return true;
@@ -84,25 +92,26 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
 
   /** Called by the runtime when the connection ends: queued messages are dropped, readers see the end. */
   end(): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#queue = [];
+    if ((this.#state & ENDED) !== 0) return;
+    this.#state |= ENDED;
+    this.#queue = undefined;
     const waiting = this.#waiting;
     this.#waiting = undefined;
     waiting?.(DONE);
   }
 
   next(): Promise<IteratorResult<T>> {
-    if (!this.#read) {
-      this.#read = true;
+    if ((this.#state & READ) === 0) {
+      this.#state |= READ;
       this.#control.firstRead();
     }
-    if (this.#queue.length > 0) {
-      const value = this.#queue.shift() as T;
-      if (this.#paused && this.#queue.length <= this.#maxQueue >> 2) this.#unpause();
+    const queue = this.#queue;
+    if (queue !== undefined && queue.length > 0) {
+      const value = queue.shift() as T;
+      if ((this.#state & PAUSED) !== 0 && queue.length <= this.#maxQueue >> 2) this.#unpause();
       return Promise.resolve({ done: false, value });
     }
-    if (this.#ended) return Promise.resolve(DONE);
+    if ((this.#state & ENDED) !== 0) return Promise.resolve(DONE);
     if (this.#waiting !== undefined) {
       return Promise.reject(new Error("receiver.next() called again before the previous call settled"));
     }
@@ -124,8 +133,8 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
   }
 
   #unpause(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
+    if ((this.#state & PAUSED) === 0) return;
+    this.#state &= ~PAUSED;
     this.#control.resume();
   }
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { TrustProxy } from "./client-address.js";
 import { clientAddress } from "./client-address.js";
+import type { RawHeaders } from "./headers.js";
+import { scopeHeaders } from "./headers.js";
 import type { Lifecycle } from "./lifecycle.js";
 import { kLifecycle } from "./lifecycle.js";
 
@@ -32,7 +34,7 @@ export interface Scope {
 /** What a transport knows of an upgrade request; the runtime makes a {@link Scope} of it. */
 export interface RequestInfo {
   readonly url: string;
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly headers: RawHeaders;
   readonly address: string;
 }
 
@@ -45,16 +47,16 @@ export function createScope(
 ): Scope {
   const { url } = request;
   const q = url.indexOf("?");
-  const headers = normalizeHeaders(request.headers);
+  const headers = scopeHeaders(request.headers);
   const scope = {
     id: connectionId(),
     url,
     path: q === -1 ? url : url.slice(0, q),
-    query: q === -1 ? {} : Object.fromEntries(new URLSearchParams(url.slice(q + 1))),
+    query: q === -1 ? NONE : Object.fromEntries(new URLSearchParams(url.slice(q + 1))),
     headers,
     subprotocols: parseSubprotocols(headers["sec-websocket-protocol"]),
     address: clientAddress(request.address, request.headers, trustProxy),
-    params: {},
+    params: NONE,
     [kLifecycle]: lifecycle,
     [kSignal]: signal,
   };
@@ -64,6 +66,10 @@ export function createScope(
   Object.defineProperty(scope, "signal", SIGNAL);
   return scope as unknown as Scope;
 }
+
+/** The empty query and params every connection without any shares, rather than one object each. */
+const NONE: Readonly<Record<string, string>> = Object.freeze({});
+const NO_SUBPROTOCOLS: readonly string[] = Object.freeze([]);
 
 const kSignal = Symbol("scallion.signal");
 const SIGNAL: PropertyDescriptor = {
@@ -90,24 +96,8 @@ function connectionId(): string {
   return pool.toString("base64url", offset - 12, offset);
 }
 
-/** Node gives repeated headers such as `set-cookie` as arrays; a scope holds strings only. */
-function normalizeHeaders(
-  headers: Readonly<Record<string, string | string[] | undefined>>,
-): Record<string, string> {
-  for (const value of Object.values(headers)) {
-    if (typeof value !== "string") {
-      const copy: Record<string, string> = {};
-      for (const [name, v] of Object.entries(headers)) {
-        if (v !== undefined) copy[name] = Array.isArray(v) ? v.join(", ") : v;
-      }
-      return copy;
-    }
-  }
-  return headers as Record<string, string>;
-}
-
-function parseSubprotocols(header: string | undefined): string[] {
-  if (!header) return [];
+function parseSubprotocols(header: string | undefined): readonly string[] {
+  if (!header) return NO_SUBPROTOCOLS;
   return header
     .split(",")
     .map((p) => p.trim())

@@ -77,10 +77,12 @@ export function router<const R extends Record<string, unknown>>(
       return respond(reject(400, "Bad Request: malformed percent-encoding in the path"));
     }
     if (match === undefined) return notFound ? notFound(scope, receiver) : respond(reject(404));
-    // Only enriches the scope: the route's iterator is returned as is, no layer per message.
-    if (match.params === undefined && rest === undefined) return match.target(scope, receiver);
+    // Only enriches the scope: the route's iterator is returned as is, no layer per message. The
+    // target is called as a plain function: as `match.target(…)`, a generator would keep `match`.
+    const { target } = match;
+    if (match.params === undefined && rest === undefined) return target(scope, receiver);
     const params = match.params === undefined ? scope.params : { ...scope.params, ...match.params };
-    return match.target({ ...scope, params, [kRest]: match.rest }, receiver);
+    return target({ ...scope, params, [kRest]: match.rest }, receiver);
   }
   return Object.assign(routed, { routes: Object.freeze({ ...routes }) }) as unknown as Router<keyof R & string>;
 }

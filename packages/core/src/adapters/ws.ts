@@ -66,6 +66,13 @@ class WsPendingUpgrade implements PendingUpgrade {
   #earlyBytes = 0;
   #aborted: (() => void) | undefined;
   #decided = false;
+  // Listeners on the raw socket until the handshake is decided. Assigned in the constructor:
+  // as field initializers, tsx (esbuild's keepNames) would give each a `name` of its own, which
+  // turns every such function into a slow dictionary object.
+  readonly #onData: (chunk: Buffer) => void;
+  /** The client half-closed before the handshake was decided: it has gone. */
+  readonly #onEnd: () => void;
+  readonly #onClose: () => void;
 
   constructor(
     wss: WebSocketServer,
@@ -80,6 +87,17 @@ class WsPendingUpgrade implements PendingUpgrade {
     this.#socket = socket;
     this.#head = head;
     this.request = { url: req.url ?? "/", headers: req.headers, address: req.socket.remoteAddress ?? "" };
+    this.#onData = (chunk) => {
+      this.#early.push(chunk);
+      this.#earlyBytes += chunk.length;
+      if (this.#earlyBytes > MAX_EARLY_BYTES) socket.destroy();
+    };
+    this.#onEnd = () => socket.destroy();
+    this.#onClose = () => {
+      if (this.#decided) return;
+      this.#decided = true;
+      this.#aborted?.();
+    };
     // Until the handshake is decided nobody else listens: a reset must not become an uncaught error.
     socket.on("error", ignore);
     socket.once("close", this.#onClose);
@@ -87,23 +105,6 @@ class WsPendingUpgrade implements PendingUpgrade {
     socket.once("end", this.#onEnd);
     socket.on("data", this.#onData);
   }
-
-  readonly #onData = (chunk: Buffer): void => {
-    this.#early.push(chunk);
-    this.#earlyBytes += chunk.length;
-    if (this.#earlyBytes > MAX_EARLY_BYTES) this.#socket.destroy();
-  };
-
-  /** The client half-closed before the handshake was decided: it has gone. */
-  readonly #onEnd = (): void => {
-    this.#socket.destroy();
-  };
-
-  readonly #onClose = (): void => {
-    if (this.#decided) return;
-    this.#decided = true;
-    this.#aborted?.();
-  };
 
   onAbort(listener: () => void): void {
     this.#aborted = listener;
