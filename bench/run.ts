@@ -5,7 +5,7 @@
  *
  *   pnpm bench             # the full run, 3 rounds (about 15 minutes)
  *   pnpm bench --quick     # a smoke run of every scenario (about 30 s)
- *   pnpm bench --rounds 5 --only ws,scallion-minimal
+ *   pnpm bench --rounds 5 --only ws,scallion-minimal --scenarios echo,pipelined
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -14,7 +14,8 @@ import type { Contender } from "./contenders.js";
 import { CONTENDERS, SERVER_NODE_ARGS } from "./contenders.js";
 import type { LoadRequest, Metrics } from "./load/main.js";
 import { runLoad } from "./load/run-load.js";
-import { FULL, QUICK } from "./load/plan.js";
+import type { Scenario } from "./load/plan.js";
+import { FULL, QUICK, SCENARIOS } from "./load/plan.js";
 import type { Samples } from "./report.js";
 import { machine, record, table } from "./report.js";
 
@@ -23,9 +24,11 @@ const { values: args } = parseArgs({
     quick: { type: "boolean", default: false },
     rounds: { type: "string" },
     only: { type: "string" },
+    scenarios: { type: "string" },
   },
 });
-const plan = args.quick ? QUICK : FULL;
+const base = args.quick ? QUICK : FULL;
+const plan = args.scenarios === undefined ? base : { ...base, scenarios: parseScenarios(args.scenarios) };
 const rounds = args.rounds === undefined ? plan.rounds : Number(args.rounds);
 const only = args.only?.split(",");
 const contenders = only === undefined ? CONTENDERS : CONTENDERS.filter((c) => only.includes(c.name));
@@ -54,6 +57,14 @@ async function measure(contender: Contender): Promise<Metrics> {
   } finally {
     await server.stop();
   }
+}
+
+function parseScenarios(list: string): Scenario[] {
+  const names = list.split(",");
+  for (const name of names) {
+    if (!(SCENARIOS as readonly string[]).includes(name)) throw new Error(`--scenarios: unknown "${name}" (known: ${SCENARIOS.join(", ")})`);
+  }
+  return names as Scenario[];
 }
 
 /** Each connection is a file descriptor on both sides: stop early, with the fix, if there are too few. */

@@ -271,7 +271,7 @@ export class Connection implements SocketEvents, Subscriber, ReceiverControl {
     this.#lastPong = Date.now();
     this.#runtime.opened(this);
     // Every connection listens to its path's topic, which `broadcast(path, …)` publishes to.
-    this.#runtime.topics.join(INTERNAL_PREFIX + this.scope.path, this).catch((error: unknown) =>
+    void this.#runtime.topics.add(INTERNAL_PREFIX + this.scope.path, this)?.catch((error: unknown) =>
       this.#runtime.logger.warn({ connection: this.scope.id, err: error }, "could not join the path's topic"),
     );
   }
@@ -463,7 +463,7 @@ export class Connection implements SocketEvents, Subscriber, ReceiverControl {
     this.#abort?.abort();
     this.#drained?.("dropped");
     this.#drained = undefined;
-    if (wasOpen) void this.#runtime.topics.leave(INTERNAL_PREFIX + this.scope.path, this).catch(() => {});
+    if (wasOpen) void this.#runtime.topics.remove(INTERNAL_PREFIX + this.scope.path, this)?.catch(() => {});
     if (this.#topics !== undefined) {
       for (const topic of this.#topics) void this.#runtime.topics.leave(topic, this).catch(() => {});
       this.#topics = undefined;

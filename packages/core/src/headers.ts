@@ -41,8 +41,8 @@ export function scopeHeaders(headers: RawHeaders): Record<string, string> {
 }
 
 function joinRepeated(headers: RawHeaders): Record<string, string> {
-  for (const value of Object.values(headers)) {
-    if (typeof value !== "string") {
+  for (const name in headers) {
+    if (typeof headers[name] !== "string") {
       const copy: Record<string, string> = {};
       for (const [name, v] of Object.entries(headers)) {
         if (v !== undefined) copy[name] = Array.isArray(v) ? v.join(", ") : v;

@@ -1,18 +1,43 @@
 import { randomUUID } from "node:crypto";
 import type { Message } from "./events.js";
+import { frame } from "./frame.js";
 import type { PubSub, PubSubListener, PubSubMessage } from "./pubsub.js";
 
 /** A published message, encoded once and written as the same bytes to every subscriber. */
 export interface Encoded {
   readonly data: Message;
+  /** The payload as bytes (UTF-8 for text). */
   readonly bytes: Uint8Array;
   readonly binary: boolean;
+  /** The whole frame, as {@link frame} makes it: for transports that write frames themselves. */
+  readonly frame: Uint8Array;
+}
+
+/** Encodes lazily: each form is made the first time a transport asks for it, then shared. */
+class EncodedMessage implements Encoded {
+  readonly data: Message;
+  #bytes: Uint8Array | undefined;
+  #frame: Uint8Array | undefined;
+
+  constructor(data: Message) {
+    this.data = data;
+  }
+
+  get binary(): boolean {
+    return typeof this.data !== "string";
+  }
+
+  get bytes(): Uint8Array {
+    return (this.#bytes ??= typeof this.data === "string" ? Buffer.from(this.data) : this.data);
+  }
+
+  get frame(): Uint8Array {
+    return (this.#frame ??= frame(this.data));
+  }
 }
 
 export function encode(data: Message): Encoded {
-  return typeof data === "string"
-    ? { data, bytes: Buffer.from(data), binary: false }
-    : { data, bytes: data, binary: true };
+  return new EncodedMessage(data);
 }
 
 /** What the registry delivers to: a connection. */
@@ -57,6 +82,15 @@ export class Topics {
    * the engine failed to subscribe.
    */
   join(name: string, subscriber: Subscriber): Promise<void> {
+    return this.add(name, subscriber) ?? RESOLVED;
+  }
+
+  /**
+   * {@link join}, returning undefined when there is nothing to wait for: the topic is already
+   * subscribed and the engine need not be told. Every connection joins its path's topic, and
+   * this way most of them cost no promise doing so.
+   */
+  add(name: string, subscriber: Subscriber): Promise<void> | undefined {
     const waits: Promise<void>[] = [];
     let topic = this.#topics.get(name);
     if (topic === undefined) {
@@ -68,24 +102,30 @@ export class Topics {
     }
     if (!topic.subscribers.has(subscriber)) {
       topic.subscribers.add(subscriber);
-      waits.push(this.#report(name, topic.subscribers.size));
+      if (!name.startsWith(INTERNAL_PREFIX)) waits.push(this.#report(name, topic.subscribers.size));
     }
-    return settle(waits);
+    return waits.length === 0 ? undefined : settle(waits);
   }
 
   /** Removes `subscriber` from `topic`; the engine is unsubscribed when nobody local is left. */
   leave(name: string, subscriber: Subscriber): Promise<void> {
+    return this.remove(name, subscriber) ?? RESOLVED;
+  }
+
+  /** {@link leave}, returning undefined when there is nothing to wait for. */
+  remove(name: string, subscriber: Subscriber): Promise<void> | undefined {
     const topic = this.#topics.get(name);
     if (topic === undefined || !topic.subscribers.delete(subscriber)) {
       // Already left (the connection ended first): still wait until the engine has been told.
-      return this.#queues.get(name) ?? Promise.resolve();
+      return this.#queues.get(name);
     }
-    const waits = [this.#report(name, topic.subscribers.size)];
+    const waits: Promise<void>[] = [];
+    if (!name.startsWith(INTERNAL_PREFIX)) waits.push(this.#report(name, topic.subscribers.size));
     if (topic.subscribers.size === 0) {
       this.#topics.delete(name);
       waits.push(this.#enqueue(name, () => this.#pubsub.unsubscribe(name, this.#listener)));
     }
-    return settle(waits);
+    return waits.length === 0 ? undefined : settle(waits);
   }
 
   publish(message: PubSubMessage): Promise<void> {
@@ -102,7 +142,6 @@ export class Topics {
   }
 
   #report(name: string, subscribers: number): Promise<void> {
-    if (name.startsWith(INTERNAL_PREFIX)) return Promise.resolve();
     return this.#enqueue(name, () => this.#pubsub.report(this.node, name, subscribers));
   }
 
@@ -128,6 +167,8 @@ export class Topics {
   }
 }
 
-async function settle(waits: Promise<void>[]): Promise<void> {
-  await Promise.all(waits);
+const RESOLVED: Promise<void> = Promise.resolve();
+
+function settle(waits: Promise<void>[]): Promise<void> {
+  return waits.length === 1 ? (waits[0] as Promise<void>) : Promise.all(waits).then(() => {});
 }

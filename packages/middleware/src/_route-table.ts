@@ -26,7 +26,8 @@ const newNode = (): Node => ({ statics: new Map() });
  * patterns in a segment trie that tries static segments before parameters.
  */
 export class RouteTable {
-  readonly #statics = new Map<string, Target>();
+  /** Static paths with their matches, made once: looking one up allocates nothing. */
+  readonly #statics = new Map<string, Match>();
   readonly #root = newNode();
 
   add(pattern: string, target: Target, where: string): void {
@@ -37,7 +38,7 @@ export class RouteTable {
     const segments = pattern.slice(1).split("/");
     if (!segments.some((s) => s.startsWith(":") || s === "*")) {
       if (this.#statics.has(pattern)) throw new TypeError(`${where}: route "${pattern}" is defined twice`);
-      this.#statics.set(pattern, target);
+      this.#statics.set(pattern, Object.freeze({ target, params: undefined, rest: undefined }));
       return;
     }
     const names = new Set<string>();
@@ -74,15 +75,15 @@ export class RouteTable {
   match(path: string): Match | undefined {
     const encoded = path.includes("%");
     if (!encoded) {
-      const target = this.#statics.get(path);
-      if (target !== undefined) return { target, params: undefined, rest: undefined };
+      const match = this.#statics.get(path);
+      if (match !== undefined) return match;
     }
     const raw = path.slice(1).split("/");
     const segments = encoded ? raw.map(decodeURIComponent) : raw;
     // A decoded "/" (from %2F) is data inside one segment, never a separator.
     if (encoded && !segments.some((s) => s.includes("/"))) {
-      const target = this.#statics.get(`/${segments.join("/")}`);
-      if (target !== undefined) return { target, params: undefined, rest: undefined };
+      const match = this.#statics.get(`/${segments.join("/")}`);
+      if (match !== undefined) return match;
     }
     return this.#walk(this.#root, raw, segments, 0, []);
   }

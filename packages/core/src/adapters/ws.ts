@@ -5,6 +5,7 @@ import type { WebSocket } from "ws";
 import { WebSocketServer } from "ws";
 import type { Message } from "../events.js";
 import type { RequestInfo } from "../scope.js";
+import { frame } from "../frame.js";
 import type { Encoded } from "../topics.js";
 import type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "../transport.js";
 
@@ -176,10 +177,19 @@ function onClose(this: WebSocket, code: number, reason: Buffer): void {
 class WsSocket implements TransportSocket {
   readonly #ws: WebSocket;
   readonly #raw: Duplex & { bytesRead?: number; bytesWritten?: number };
+  /**
+   * Whether messages are written as whole frames straight to the socket: one write of one buffer
+   * instead of `ws` framing each send into a header and a payload, and a published message framed
+   * once for all subscribers. Only without extensions: a compressed message is `ws`'s to frame.
+   * Writing to the socket `ws` writes to keeps the order of everything sent, pings and the close
+   * frame included, and `bufferedAmount` counts it as before.
+   */
+  readonly #framed: boolean;
 
   constructor(ws: WebSocket, raw: Duplex, events: SocketEvents) {
     this.#ws = ws;
     this.#raw = raw;
+    this.#framed = ws.extensions === "";
     // The same four functions for every connection: nothing allocated per connection for them.
     (ws as Wired)[kEvents] = events;
     ws.on("message", onMessage);
@@ -201,12 +211,19 @@ class WsSocket implements TransportSocket {
   }
 
   send(data: Message, done?: (error?: Error | null) => void): void {
-    this.#ws.send(data, done);
+    if (this.#writesFrames()) this.#raw.write(frame(data), done);
+    else this.#ws.send(data, done);
   }
 
   sendEncoded(message: Encoded): void {
+    if (this.#writesFrames()) this.#raw.write(message.frame);
     // A Buffer sent with binary: false goes out as a text frame without being encoded again.
-    this.#ws.send(message.bytes, { binary: message.binary });
+    else this.#ws.send(message.bytes, { binary: message.binary });
+  }
+
+  /** Frames go straight out only while the WebSocket is open: once closing, `ws` decides. */
+  #writesFrames(): boolean {
+    return this.#framed && this.#ws.readyState === OPEN;
   }
 
   close(code: number, reason: string): void {
@@ -230,6 +247,7 @@ class WsSocket implements TransportSocket {
   }
 }
 
+const OPEN = 1;
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 /** Bytes a client may send before the handshake is decided; it should send none. */
 const MAX_EARLY_BYTES = 64 * 1024;
