@@ -51,3 +51,11 @@ export const PROFILE: Plan = {
   scenarios: ["echo"],
   echo: { ...FULL.echo, windowMs: 10_000 },
 };
+
+/** Handshakes alone and longer: what `profile.ts --handshakes` records. */
+export const PROFILE_HANDSHAKES: Plan = {
+  ...FULL,
+  rounds: 1,
+  scenarios: ["handshakes"],
+  handshakes: { ...FULL.handshakes, windowMs: 10_000 },
+};

@@ -15,6 +15,15 @@ export interface ReceiverControl {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
+/**
+ * One executor for every promise a receiver makes, so waiting for a message allocates no closure:
+ * it hands the promise's resolve function over through `captured`.
+ */
+let captured: ((result: IteratorResult<never>) => void) | undefined;
+function capture(resolve: (result: IteratorResult<never>) => void): void {
+  captured = resolve;
+}
+
 // A receiver's states, kept as bits of one field: every open connection holds a receiver.
 const ENDED = 1;
 const PAUSED = 2;
@@ -115,9 +124,10 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
     if (this.#waiting !== undefined) {
       return Promise.reject(new Error("receiver.next() called again before the previous call settled"));
     }
-    return new Promise((resolve) => {
-      this.#waiting = resolve;
-    });
+    const promise = new Promise(capture);
+    this.#waiting = captured as (result: IteratorResult<T>) => void;
+    captured = undefined;
+    return promise;
   }
 
   /**
