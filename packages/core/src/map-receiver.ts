@@ -31,21 +31,38 @@ export function mapReceiver<A, B>(receiver: AsyncIterable<A>, map: Mapper<A, B>)
   const mapped = {
     [kMapped]: { source: receiver, map },
     [Symbol.asyncIterator](): AsyncIterator<B> {
-      const iterator = receiver[Symbol.asyncIterator]();
-      const step = (result: IteratorResult<A>): IteratorResult<B> | Promise<IteratorResult<B>> => {
-        if (result.done) return result;
-        const value = map(result.value);
-        return value === SKIP ? iterator.next().then(step) : { done: false, value };
-      };
-      return {
-        next: () => iterator.next().then(step),
-        return: async (value?: unknown) => {
-          await iterator.return?.();
-          return { done: true, value };
-        },
-      };
+      return new MappedIterator(receiver[Symbol.asyncIterator](), map);
     },
   };
   if (kReceiver in receiver) Object.defineProperty(mapped, kReceiver, { value: true });
   return mapped;
+}
+
+/**
+ * The iterator of a mapped receiver. A class rather than closures: one object per connection,
+ * and under tsx (esbuild's keepNames) no function that gets a `name` defined on it.
+ */
+class MappedIterator<A, B> implements AsyncIterator<B> {
+  readonly #iterator: AsyncIterator<A>;
+  readonly #map: Mapper<A, B>;
+  readonly #step: (result: IteratorResult<A>) => IteratorResult<B> | Promise<IteratorResult<B>>;
+
+  constructor(iterator: AsyncIterator<A>, map: Mapper<A, B>) {
+    this.#iterator = iterator;
+    this.#map = map;
+    this.#step = (result) => {
+      if (result.done) return result;
+      const value = this.#map(result.value);
+      return value === SKIP ? this.#iterator.next().then(this.#step) : { done: false, value };
+    };
+  }
+
+  next(): Promise<IteratorResult<B>> {
+    return this.#iterator.next().then(this.#step);
+  }
+
+  async return(value?: unknown): Promise<IteratorResult<B>> {
+    await this.#iterator.return?.();
+    return { done: true, value };
+  }
 }
