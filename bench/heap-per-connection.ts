@@ -1,11 +1,17 @@
 /**
  * Heap per idle connection, server and clients in separate processes: raw ws or Scallion
- * (router only) serve 2,000 idle clients; the server's heap after a full GC, per connection.
- * `snap` also writes a heap snapshot to the working directory, to see what the bytes are.
+ * (router only) serve idle clients (2,000, or `CONNECTIONS`); the server's heap after a full GC,
+ * per connection, beside its RSS. A third argument looks closer:
+ * - `snap` writes a heap snapshot to the working directory, to see what the bytes are;
+ * - `spaces` prints V8's heap spaces (the young generation grows with what survives, and its
+ *   pages count in RSS though they hold nothing after the GC);
+ * - `alloc` samples every allocation while the clients connect, garbage included, and prints
+ *   the bytes per connection by allocating function and its caller.
  *
- *   node --expose-gc --import tsx heap-per-connection.ts ws|scallion [snap]
+ *   node --expose-gc --import tsx heap-per-connection.ts ws|scallion [snap|spaces|alloc]
  */
 import { spawn } from "node:child_process";
+import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import v8 from "node:v8";
@@ -15,6 +21,7 @@ import { WebSocketServer } from "ws";
 
 const N = Number(process.env.CONNECTIONS ?? 2000);
 const mode = process.argv[2] ?? "scallion";
+const detail = process.argv[3];
 let url: string;
 let count: () => number;
 if (mode === "ws") {
@@ -35,8 +42,10 @@ if (mode === "ws") {
 }
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with node --expose-gc");
-gc(); gc();
+gc();
+gc();
 const before = process.memoryUsage();
+const session = detail === "alloc" ? await startSampling() : undefined;
 // The clients live in a process of their own, so only the server's heap is measured.
 const clients = `
 const { WebSocket } = require(${JSON.stringify(createRequire(import.meta.url).resolve("ws"))});
@@ -55,18 +64,56 @@ const child = spawn(process.execPath, ["-e", clients], { stdio: ["ignore", "pipe
 await new Promise((resolve) => child.stdout?.once("data", resolve));
 while (count() < N) await new Promise((r) => setTimeout(r, 50));
 await new Promise((r) => setTimeout(r, 500));
-gc(); gc();
+if (session !== undefined) await printAllocations(session);
+gc();
+gc();
 const after = process.memoryUsage();
 const per = (key: keyof NodeJS.MemoryUsage) => Math.round((after[key] - before[key]) / N);
-console.log(mode, "heap bytes/conn", per("heapUsed"), "rss bytes/conn", per("rss"), "heapTotal", per("heapTotal"), "external", per("external"));
-if (process.argv[3] === "spaces") {
+console.log(`${mode}: heap ${per("heapUsed")} B/conn, RSS ${per("rss")} B/conn`);
+if (detail === "spaces") {
   for (const space of v8.getHeapSpaceStatistics()) {
-    console.log(space.space_name.padEnd(28), "size", String(space.space_size).padStart(10), "used", String(space.space_used_size).padStart(10), "physical", String(space.physical_space_size).padStart(10));
+    if (space.space_size === 0) continue;
+    const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`.padStart(9);
+    console.log(`${space.space_name.padEnd(24)} used ${mb(space.space_used_size)}, resident ${mb(space.physical_space_size)}`);
   }
 }
-if (process.argv[3] === "snap") {
-  const file = v8.writeHeapSnapshot(`${mode}.heapsnapshot`);
-  console.log(file);
-}
+if (detail === "snap") console.log(v8.writeHeapSnapshot(`${mode}.heapsnapshot`));
 child.kill();
 process.exit(0);
+
+interface ProfileNode {
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  selfSize: number;
+  children: ProfileNode[];
+}
+
+/** V8's sampling heap profiler, told to keep what the GC collects too: all that is allocated. */
+async function startSampling(): Promise<Session> {
+  const inspector = new Session();
+  inspector.connect();
+  await inspector.post("HeapProfiler.enable");
+  await inspector.post("HeapProfiler.startSampling", {
+    samplingInterval: 256,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  } as never);
+  return inspector;
+}
+
+async function printAllocations(inspector: Session): Promise<void> {
+  const { profile } = (await inspector.post("HeapProfiler.stopSampling")) as { profile: { head: ProfileNode } };
+  const bytes = new Map<string, number>();
+  const where = ({ callFrame: f }: ProfileNode) =>
+    `${f.functionName || "(anonymous)"} ${f.url.replace(/.*node_modules\//, "").replace(/.*\/(packages|bench)\//, "$1/")}:${f.lineNumber + 1}`;
+  const walk = (node: ProfileNode, caller: string) => {
+    const here = where(node);
+    if (node.selfSize > 0) bytes.set(`${here} < ${caller}`, (bytes.get(`${here} < ${caller}`) ?? 0) + node.selfSize);
+    for (const child of node.children) walk(child, here);
+  };
+  walk(profile.head, "");
+  const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+  console.log(`allocated while connecting: ${Math.round(total / N)} B/conn (sampled), by function < caller:`);
+  for (const [site, size] of [...bytes].sort((a, b) => b[1] - a[1]).slice(0, 30)) {
+    console.log(`${String(Math.round(size / N)).padStart(6)}  ${site}`);
+  }
+}

@@ -148,7 +148,36 @@ describe("topics", () => {
     expect(seen).toHaveLength(2);
     expect(seen[0]).toBe(seen[1]);
     expect(Buffer.from(seen[0]?.bytes ?? []).toString()).toBe("shared");
+    // Framed once: every subscriber's socket is handed the very same bytes.
+    expect(seen[0]?.frame).toBe(seen[1]?.frame);
+    expect(Buffer.from(seen[0]?.frame ?? []).equals(Buffer.from([0x81, 6, ...Buffer.from("shared")]))).toBe(true);
   });
+
+  it.each([false, true])(
+    "keeps sends and published messages in the order they were made (compression negotiated: %s)",
+    async (perMessageDeflate) => {
+      const server = await start(
+        async function* (_scope, receiver) {
+          yield subscribe("t");
+          for await (const message of receiver) {
+            yield send(`direct ${message as string}`);
+            yield publish("t", `published ${message as string}`);
+            yield send(Buffer.from(`bytes ${message as string}`));
+          }
+        },
+        { perMessageDeflate },
+      );
+      const client = await openClient(`${server.url}/`, { perMessageDeflate });
+      const count = 500;
+      for (let i = 0; i < count; i++) client.ws.send(String(i));
+      for (let i = 0; i < count; i++) {
+        expect(await client.next()).toBe(`direct ${i}`);
+        expect(await client.next()).toBe(`published ${i}`);
+        expect((await client.next()).toString()).toBe(`bytes ${i}`);
+      }
+      expect(client.ws.extensions).toBe(perMessageDeflate ? "permessage-deflate" : "");
+    },
+  );
 
   it("closes a subscriber that falls too far behind with 1013, without slowing the others", async () => {
     const closes: CloseInfo[] = [];
