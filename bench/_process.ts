@@ -13,14 +13,17 @@ export interface ServerProcess {
 
 /**
  * Starts `script` (TypeScript, run through tsx) with PORT=0 and waits for the URL it prints.
- * `nodeArgs` go after tsx and before the script, e.g. `--expose-gc` or `--cpu-prof`.
+ * `nodeArgs` go after tsx and before the script, e.g. `--expose-gc` or `--cpu-prof`; `cpu` pins
+ * the process to that CPU (see {@link pinned}).
  */
 export function startServer(
   script: string,
   env: Record<string, string> = {},
   nodeArgs: readonly string[] = [],
+  cpu?: number,
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, script], {
+  const [command, args] = pinned(cpu, [process.execPath, "--import", "tsx", ...nodeArgs, script]);
+  const child = spawn(command, args, {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
@@ -81,3 +84,12 @@ export function sampler(read: () => number, everyMs = 50): { stop(): number } {
 export const MiB = 1024 * 1024;
 export const mib = (bytes: number): string => `${(bytes / MiB).toFixed(1)} MiB`;
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The command line that runs `argv` on CPU `cpu` alone (with `taskset`, which execs it: the
+ * process id stays the program's), or `argv` as it is when no CPU is given.
+ */
+export function pinned(cpu: number | undefined, argv: readonly string[]): [string, string[]] {
+  if (cpu === undefined) return [argv[0] as string, argv.slice(1)];
+  return ["taskset", ["--cpu-list", String(cpu), ...argv]];
+}

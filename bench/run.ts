@@ -6,6 +6,7 @@
  *   pnpm bench             # the full run, 3 rounds (about 15 minutes)
  *   pnpm bench --quick     # a smoke run of every scenario (about 30 s)
  *   pnpm bench --rounds 5 --only ws,scallion-minimal --scenarios echo,pipelined
+ *   pnpm bench --pin       # server on CPU 0, load generator on CPU 1 (needs taskset)
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -25,6 +26,7 @@ const { values: args } = parseArgs({
     rounds: { type: "string" },
     only: { type: "string" },
     scenarios: { type: "string" },
+    pin: { type: "boolean", default: false },
   },
 });
 const base = args.quick ? QUICK : FULL;
@@ -50,10 +52,10 @@ console.log(table(samples));
 
 /** Starts the server, runs the load generator against it, stops the server. */
 async function measure(contender: Contender): Promise<Metrics> {
-  const server = await startServer(contender.script, {}, SERVER_NODE_ARGS);
+  const server = await startServer(contender.script, {}, SERVER_NODE_ARGS, args.pin ? 0 : undefined);
   try {
     const request: LoadRequest = { kind: contender.kind, port: server.port, pid: server.child.pid as number, plan };
-    return await runLoad(request);
+    return await runLoad(request, args.pin ? 1 : undefined);
   } finally {
     await server.stop();
   }

@@ -1,12 +1,14 @@
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { pinned } from "../_process.js";
 import type { LoadRequest, Metrics } from "./main.js";
 
 const MAIN = fileURLToPath(new URL("main.ts", import.meta.url));
 
-/** Runs the load generator in a process of its own and returns the metrics it printed. */
-export function runLoad(request: LoadRequest): Promise<Metrics> {
-  const child = spawn(process.execPath, ["--import", "tsx", MAIN, JSON.stringify(request)], {
+/** Runs the load generator in a process of its own (pinned to `cpu` if given) and returns the metrics it printed. */
+export function runLoad(request: LoadRequest, cpu?: number): Promise<Metrics> {
+  const [command, args] = pinned(cpu, [process.execPath, "--import", "tsx", MAIN, JSON.stringify(request)]);
+  const child = spawn(command, args, {
     stdio: ["ignore", "pipe", "inherit"],
   });
   let out = "";
