@@ -19,7 +19,7 @@ export type { Encoded } from "./topics.js";
 export { isSendableCloseCode, MAX_CLOSE_REASON_BYTES, truncateCloseReason } from "./close-codes.js";
 export type { Handler, Middleware } from "./handler.js";
 export type { RequestInfo, Scope } from "./scope.js";
-export { createScope } from "./scope.js";
+export { createScope, extendScope } from "./scope.js";
 export type { CloseCause, CloseInfo, DisconnectInfo } from "./lifecycle.js";
 export { Lifecycle, lifecycleOf } from "./lifecycle.js";
 export { Receiver } from "./receiver.js";

@@ -8,7 +8,7 @@ import { kLifecycle } from "./lifecycle.js";
 
 /**
  * What a handler knows about its connection, built from the upgrade request. Middleware adds to
- * it (`params` from the router, `user` from auth, …) by passing `{ ...scope, extra }` on.
+ * it (`params` from the router, `user` from auth, …) by passing `extendScope(scope, extra)` on.
  */
 export interface Scope {
   /** Unique id of this connection, used in logs. */
@@ -74,10 +74,35 @@ const NO_SUBPROTOCOLS: readonly string[] = Object.freeze([]);
 const kSignal = Symbol("scallion.signal");
 const SIGNAL: PropertyDescriptor = {
   enumerable: true,
+  configurable: true,
   get(this: { [kSignal]: { readonly signal: AbortSignal } }) {
     return this[kSignal].signal;
   },
 };
+
+/**
+ * `scope` with `extra` added (or replaced), for middleware to hand on:
+ * `next(extendScope(scope, { user }), receiver)`. It is `{ ...scope, ...extra }` but for one
+ * thing: a spread reads every property, `signal` too, and so makes the connection's AbortSignal
+ * (most of a kilobyte) at once; here `signal` is still made only if a handler asks for it.
+ */
+export function extendScope<S extends object, E extends object>(scope: S, extra: E): S & E {
+  const extended: Record<PropertyKey, unknown> = {};
+  for (const key of Reflect.ownKeys(scope)) {
+    const descriptor = Object.getOwnPropertyDescriptor(scope, key) as PropertyDescriptor;
+    if (descriptor.get === SIGNAL.get) Object.defineProperty(extended, key, SIGNAL);
+    else if (descriptor.enumerable === true) extended[key] = (scope as Record<PropertyKey, unknown>)[key];
+  }
+  for (const key of Reflect.ownKeys(extra)) {
+    Object.defineProperty(extended, key, {
+      value: (extra as Record<PropertyKey, unknown>)[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return extended as S & E;
+}
 
 /** Random bytes drawn in batches; each id takes 12 of them (96 bits). */
 let pool = Buffer.alloc(0);

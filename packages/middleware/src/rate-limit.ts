@@ -1,5 +1,5 @@
 import type { Handler, Scope } from "@scallion/core";
-import { CloseError, lifecycleOf, mapReceiver, reject, SKIP } from "@scallion/core";
+import { CloseError, extendScope, lifecycleOf, mapReceiver, reject, SKIP } from "@scallion/core";
 import { checkOptionNames } from "./_options.js";
 import { respond } from "./_respond.js";
 
@@ -65,7 +65,7 @@ export function rateLimit(
         }
       }
       const state = { dropped: 0 };
-      if (messages === undefined) return next({ ...scope, rateLimit: state }, receiver);
+      if (messages === undefined) return next(extendScope(scope, { rateLimit: state }), receiver);
       const capacity = burst as number;
       const refillPerMs = messages / per;
       let tokens = capacity;
@@ -82,6 +82,6 @@ export function rateLimit(
         state.dropped++;
         return SKIP;
       });
-      return next({ ...scope, rateLimit: state }, limited);
+      return next(extendScope(scope, { rateLimit: state }), limited);
     };
 }

@@ -1,5 +1,5 @@
 import type { Handler, Message, Scope } from "@scallion/core";
-import { OptionError, reject } from "@scallion/core";
+import { extendScope, OptionError, reject } from "@scallion/core";
 import { checkOptionNames } from "./_options.js";
 import { respond } from "./_respond.js";
 import { RouteTable } from "./_route-table.js";
@@ -82,7 +82,7 @@ export function router<const R extends Record<string, unknown>>(
     const { target } = match;
     if (match.params === undefined && rest === undefined) return target(scope, receiver);
     const params = match.params === undefined ? scope.params : { ...scope.params, ...match.params };
-    return target({ ...scope, params, [kRest]: match.rest }, receiver);
+    return target(extendScope(scope, { params, [kRest]: match.rest }), receiver);
   }
   return Object.assign(routed, { routes: Object.freeze({ ...routes }) }) as unknown as Router<keyof R & string>;
 }

@@ -1,5 +1,5 @@
 import type { Event, Handler, Scope } from "@scallion/core";
-import { close, OptionError, reject } from "@scallion/core";
+import { close, extendScope, OptionError, reject } from "@scallion/core";
 import { deferred } from "../_defer.js";
 import { checkOptionNames } from "../_options.js";
 import { respond } from "../_respond.js";
@@ -66,7 +66,7 @@ export function auth<V extends Verify>(options: AuthOptions<V>): AuthMiddleware<
       for (const extract of extractors) if ((credential = extract(scope)) !== undefined) break;
       if (credential === undefined) return respond(failure);
       const proceed = (user: unknown) =>
-        isUser(user) ? next({ ...scope, user: user as UserOf<V> }, receiver) : respond(failure);
+        isUser(user) ? next(extendScope(scope, { user: user as UserOf<V> }), receiver) : respond(failure);
       let result: unknown;
       try {
         result = verify(credential, scope);
