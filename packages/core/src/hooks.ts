@@ -81,7 +81,6 @@ function decideFirst(
     [Symbol.asyncIterator]() {
       let phase: "decide" | "rest" | "done" = "decide";
       let inner: AsyncIterator<Event, unknown, Outcome> | undefined;
-      const done = (value?: unknown): IteratorResult<Event, unknown> => ({ done: true, value });
       return {
         async next(outcome?: Outcome) {
           if (phase === "decide") {
@@ -116,4 +115,9 @@ function checkDecision(decision: object): asserts decision is AcceptEvent | Reje
   if (type !== "websocket.accept" && type !== "websocket.reject" && type !== "websocket.close") {
     throw new TypeError("onConnect must return accept(), reject(), close() or nothing");
   }
+}
+
+/** The end of an event stream. Module-level, so no iterator makes a function of its own for it. */
+function done(value?: unknown): IteratorResult<Event, unknown> {
+  return { done: true, value };
 }

@@ -12,7 +12,6 @@ export function deferred(decide: () => Promise<Event | Events>): Events {
     [Symbol.asyncIterator]() {
       let inner: AsyncIterator<Event, unknown, Outcome> | undefined;
       let finished = false;
-      const done = (value?: unknown): IteratorResult<Event, unknown> => ({ done: true, value });
       return {
         next(outcome?: Outcome) {
           if (inner !== undefined) return outcome === undefined ? inner.next() : inner.next(outcome);
@@ -40,4 +39,9 @@ export function deferred(decide: () => Promise<Event | Events>): Events {
       };
     },
   };
+}
+
+/** The end of an event stream. Module-level, so no iterator makes a function of its own for it. */
+function done(value?: unknown): IteratorResult<Event, unknown> {
+  return { done: true, value };
 }
