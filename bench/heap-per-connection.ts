@@ -1,14 +1,16 @@
 /**
  * Heap per idle connection, server and clients in separate processes: raw ws or Scallion
  * (router only) serve idle clients (2,000, or `CONNECTIONS`); the server's heap after a full GC,
- * per connection, beside its RSS. A third argument looks closer:
+ * per connection, beside its RSS. `SETTLE` (milliseconds, default 500) is how long the server
+ * idles before each reading: after about 10 s V8's memory reducer gives back the young
+ * generation's pages, which a reading at 0.5 s still counts. A third argument looks closer:
  * - `snap` writes a heap snapshot to the working directory, to see what the bytes are;
  * - `spaces` prints V8's heap spaces (the young generation grows with what survives, and its
  *   pages count in RSS though they hold nothing after the GC);
  * - `alloc` samples every allocation while the clients connect, garbage included, and prints
  *   the bytes per connection by allocating function and its caller.
  *
- *   node --expose-gc --import tsx heap-per-connection.ts ws|scallion [snap|spaces|alloc]
+ *   [CONNECTIONS=5000] [SETTLE=15000] node --expose-gc --import tsx heap-per-connection.ts ws|scallion [snap|spaces|alloc]
  */
 import { spawn } from "node:child_process";
 import { Session } from "node:inspector/promises";
@@ -42,6 +44,8 @@ if (mode === "ws") {
 }
 const gc = (globalThis as { gc?: () => void }).gc;
 if (gc === undefined) throw new Error("run with node --expose-gc");
+const settle = Number(process.env.SETTLE ?? 500);
+if (settle > 500) await new Promise((r) => setTimeout(r, settle));
 gc();
 gc();
 const before = process.memoryUsage();
@@ -63,7 +67,7 @@ setInterval(() => {}, 1000);
 const child = spawn(process.execPath, ["-e", clients], { stdio: ["ignore", "pipe", "inherit"] });
 await new Promise((resolve) => child.stdout?.once("data", resolve));
 while (count() < N) await new Promise((r) => setTimeout(r, 50));
-await new Promise((r) => setTimeout(r, 500));
+await new Promise((r) => setTimeout(r, settle));
 if (session !== undefined) await printAllocations(session);
 gc();
 gc();

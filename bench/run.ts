@@ -35,7 +35,7 @@ const rounds = args.rounds === undefined ? plan.rounds : Number(args.rounds);
 const only = args.only?.split(",");
 const contenders = only === undefined ? CONTENDERS : CONTENDERS.filter((c) => only.includes(c.name));
 
-checkOpenFiles(plan.idleConnections + Math.max(...plan.fanouts.map((f) => f.subscribers)) + 1_000);
+checkOpenFiles(plan.memory.connections + Math.max(...plan.fanouts.map((f) => f.subscribers)) + 1_000);
 
 const samples: Samples = new Map();
 for (let round = 1; round <= rounds; round++) {

@@ -29,7 +29,9 @@ const metrics: Metrics = {};
 
 const measure: Record<Scenario, () => Promise<void>> = {
   async memory() {
-    metrics["memory B/conn"] = (await memory(kind, port, server, plan.idleConnections)).bytesPerConnection;
+    const result = await memory(kind, port, server, plan.memory);
+    if (result.settledBytesPerConnection !== undefined) metrics["memory B/conn, settled"] = result.settledBytesPerConnection;
+    metrics["memory B/conn"] = result.bytesPerConnection;
   },
   async handshakes() {
     const result = await handshakes(kind, port, server, plan.handshakes);

@@ -1,5 +1,6 @@
 import type { EchoOptions } from "./echo.js";
 import type { FanoutOptions } from "./fanout.js";
+import type { MemoryOptions } from "./memory.js";
 import type { HandshakeOptions } from "./handshakes.js";
 
 /** What the load generator can measure, in the order it measures it. */
@@ -11,8 +12,8 @@ export const SCENARIOS: readonly Scenario[] = ["memory", "handshakes", "echo", "
 export interface Plan {
   rounds: number;
   scenarios: readonly Scenario[];
-  /** Idle connections opened to measure memory per connection. */
-  idleConnections: number;
+  /** Idle connections opened to measure memory per connection, and how long the server idles. */
+  memory: MemoryOptions;
   handshakes: HandshakeOptions;
   echo: EchoOptions;
   pipelined: EchoOptions;
@@ -26,7 +27,7 @@ export const FULL: Plan = {
   // shrugs off two such rounds.
   rounds: 5,
   scenarios: SCENARIOS,
-  idleConnections: 5_000,
+  memory: { connections: 5_000, settleMs: 15_000 },
   handshakes: { concurrency: 16, warmupMs: 1_000, windowMs: 4_000 },
   echo: { connections: 64, inFlight: 1, warmupMs: 1_500, windowMs: 5_000 },
   pipelined: { connections: 64, inFlight: 16, warmupMs: 1_500, windowMs: 5_000 },
@@ -40,7 +41,7 @@ export const FULL: Plan = {
 export const QUICK: Plan = {
   rounds: 1,
   scenarios: SCENARIOS,
-  idleConnections: 200,
+  memory: { connections: 200, settleMs: 0 },
   handshakes: { concurrency: 4, warmupMs: 100, windowMs: 400 },
   echo: { connections: 8, inFlight: 1, warmupMs: 100, windowMs: 400 },
   pipelined: { connections: 8, inFlight: 16, warmupMs: 100, windowMs: 400 },
