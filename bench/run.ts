@@ -3,7 +3,7 @@
  * process and measured by a load generator in another, then a table of medians and ratios to raw
  * `ws`.
  *
- *   pnpm bench             # the full run, 5 rounds (about 12 minutes)
+ *   pnpm bench             # the full run, 5 rounds (about 25 minutes)
  *   pnpm bench --quick     # a smoke run of every scenario (about 30 s)
  *   pnpm bench --rounds 5 --only ws,scallion-minimal --scenarios echo,pipelined
  *   pnpm bench --pin       # server on CPU 0, load generator on CPU 1 (needs taskset)

@@ -22,9 +22,9 @@ export interface Plan {
 
 /** The full benchmark, as issue 9 describes it. */
 export const FULL: Plan = {
-  // Five rounds: a round now and then runs ~15% slower for any server (the cost of the write
-  // syscall on loopback varies with how often the client must be woken), and the median of five
-  // shrugs off two such rounds.
+  // Five rounds: closed-loop echo has a fast and a slow mode (the cost of the write syscall on
+  // loopback depends on how often the client must be woken; see RESULTS.md), and the median of
+  // five is less at the mercy of one slow round than that of three.
   rounds: 5,
   scenarios: SCENARIOS,
   memory: { connections: 5_000, settleMs: 15_000 },
