@@ -1,4 +1,5 @@
-import type { AcceptEvent, CloseEvent, Event, Message, Outcome, RejectEvent } from "./events.js";
+import { deferred } from "./deferred.js";
+import type { AcceptEvent, CloseEvent, Message, RejectEvent } from "./events.js";
 import type { Handler } from "./handler.js";
 import type { CloseInfo, DisconnectInfo } from "./lifecycle.js";
 import { lifecycleOf } from "./lifecycle.js";
@@ -46,7 +47,15 @@ export function hooks<S extends Scope = Scope>(
         });
       }
       if (onConnect === undefined) return next(scope, receiver);
-      return decideFirst(() => onConnect(scope), () => next(scope, receiver));
+      return deferred(async () => {
+        const decision = await onConnect(scope);
+        if (decision !== undefined) {
+          checkDecision(decision);
+          // A refusal ends the stream; an accept goes out first and the handler follows.
+          if (decision.type !== "websocket.accept") return { event: decision };
+        }
+        return { event: decision ?? undefined, rest: () => next(scope, receiver) };
+      });
     };
 }
 
@@ -72,44 +81,6 @@ export function websocket<S extends Scope = Scope, In = Message>(
   };
 }
 
-/** An iterable that first yields what `decide` returns (if anything), then what `rest` yields. */
-function decideFirst(
-  decide: () => ConnectDecision | Promise<ConnectDecision>,
-  rest: () => AsyncIterable<Event, unknown, Outcome>,
-): AsyncIterable<Event, unknown, Outcome> {
-  return {
-    [Symbol.asyncIterator]() {
-      let phase: "decide" | "rest" | "done" = "decide";
-      let inner: AsyncIterator<Event, unknown, Outcome> | undefined;
-      return {
-        async next(outcome?: Outcome) {
-          if (phase === "decide") {
-            const decision = await decide();
-            phase = "rest";
-            if (decision !== undefined) {
-              checkDecision(decision);
-              if (decision.type !== "websocket.accept") phase = "done";
-              return { done: false, value: decision };
-            }
-          }
-          if (phase === "done") return done();
-          inner ??= rest()[Symbol.asyncIterator]();
-          return outcome === undefined ? inner.next() : inner.next(outcome);
-        },
-        async return(value?: unknown) {
-          phase = "done";
-          return (await inner?.return?.(value)) ?? done(value);
-        },
-        async throw(error?: unknown) {
-          if (inner?.throw !== undefined) return inner.throw(error);
-          phase = "done";
-          throw error;
-        },
-      };
-    },
-  };
-}
-
 function checkDecision(decision: object): asserts decision is AcceptEvent | RejectEvent | CloseEvent {
   const type = (decision as { type?: unknown }).type;
   if (type !== "websocket.accept" && type !== "websocket.reject" && type !== "websocket.close") {
@@ -117,7 +88,3 @@ function checkDecision(decision: object): asserts decision is AcceptEvent | Reje
   }
 }
 
-/** The end of an event stream. Module-level, so no iterator makes a function of its own for it. */
-function done(value?: unknown): IteratorResult<Event, unknown> {
-  return { done: true, value };
-}

@@ -28,6 +28,8 @@ export { merge } from "./merge.js";
 export { mapReceiver, SKIP } from "./map-receiver.js";
 export type { Tagged } from "./merge.js";
 export { hooks, websocket } from "./hooks.js";
+export { deferred } from "./deferred.js";
+export type { Deferral } from "./deferred.js";
 export type { ConnectDecision, HookOptions } from "./hooks.js";
 export type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "./transport.js";
 export { Runtime } from "./runtime.js";

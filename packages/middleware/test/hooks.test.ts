@@ -3,11 +3,26 @@ import { reject, send } from "@scallion/core";
 import { describe, expect, it, vi } from "vitest";
 import { auth, compose, hooks, origin } from "../src/index.js";
 import { firstMessage, openClient, statusOf } from "./_client.js";
+import { noMessages, scopeFor } from "./_scope.js";
 import { start } from "./_server.js";
 
 type User = { name: string };
 
 describe("hooks in a chain", () => {
+  it("never starts the handler when the connection ends while onConnect is pending", async () => {
+    let decide: () => void = () => {};
+    const started = vi.fn();
+    const app = hooks({ onConnect: () => new Promise<void>((resolve) => (decide = resolve)) })(async function* () {
+      started();
+    });
+    const iterator = app(scopeFor("/"), noMessages)[Symbol.asyncIterator]();
+    const first = iterator.next();
+    await iterator.return?.();
+    decide();
+    expect(await first).toEqual({ done: true, value: undefined });
+    expect(started).not.toHaveBeenCalled();
+  });
+
   it("runs between other middleware: sees what came before, and onClose runs once with the user", async () => {
     const connected = vi.fn();
     const closed = vi.fn();

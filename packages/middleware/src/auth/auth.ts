@@ -1,6 +1,5 @@
 import type { Event, Handler, Scope } from "@scallion/core";
-import { close, extendScope, OptionError, reject } from "@scallion/core";
-import { deferred } from "../_defer.js";
+import { close, deferred, extendScope, OptionError, reject } from "@scallion/core";
 import { checkOptionNames } from "../_options.js";
 import { respond } from "../_respond.js";
 import type { Extractor } from "./extractors.js";
@@ -75,7 +74,12 @@ export function auth<V extends Verify>(options: AuthOptions<V>): AuthMiddleware<
       }
       // A synchronous verify adds nothing; an async one costs one call per message (see deferred).
       if (!isThenable(result)) return proceed(result);
-      return deferred(() => Promise.resolve(result).then(proceed, () => failure));
+      return deferred(() =>
+        Promise.resolve(result).then(
+          (user) => ({ rest: () => proceed(user) }),
+          () => ({ event: failure }),
+        ),
+      );
     };
 }
 
