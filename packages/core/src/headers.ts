@@ -44,8 +44,8 @@ function joinRepeated(headers: RawHeaders): Record<string, string> {
   for (const name in headers) {
     if (typeof headers[name] !== "string") {
       const copy: Record<string, string> = {};
-      for (const [name, v] of Object.entries(headers)) {
-        if (v !== undefined) copy[name] = Array.isArray(v) ? v.join(", ") : v;
+      for (const [key, value] of Object.entries(headers)) {
+        if (value !== undefined) copy[key] = Array.isArray(value) ? value.join(", ") : value;
       }
       return copy;
     }

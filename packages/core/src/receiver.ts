@@ -80,8 +80,9 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
 
   /** Called by the runtime for each message from the client; false when it was discarded. */
   push(message: T): boolean {
-    if ((this.#state & (ENDED | DISCARDING)) !== 0) {
-      if ((this.#state & ENDED) === 0) this.#discarded++;
+    if ((this.#state & ENDED) !== 0) return false;
+    if ((this.#state & DISCARDING) !== 0) {
+      this.#discarded++;
       return false;
     }
     const waiting = this.#waiting;
