@@ -30,3 +30,41 @@ export function frame(data: Message): Buffer {
   else out.set(data, header);
   return out;
 }
+
+/** A published message, encoded once and written as the same bytes to every subscriber. */
+export interface Encoded {
+  readonly data: Message;
+  /** The payload as bytes (UTF-8 for text). */
+  readonly bytes: Uint8Array;
+  readonly binary: boolean;
+  /** The whole frame, as {@link frame} makes it: for transports that write frames themselves. */
+  readonly frame: Uint8Array;
+}
+
+/** Encodes lazily: each form is made the first time a transport asks for it, then shared. */
+class EncodedMessage implements Encoded {
+  readonly data: Message;
+  #bytes: Uint8Array | undefined;
+  #frame: Uint8Array | undefined;
+
+  constructor(data: Message) {
+    this.data = data;
+  }
+
+  get binary(): boolean {
+    return typeof this.data !== "string";
+  }
+
+  get bytes(): Uint8Array {
+    return (this.#bytes ??= typeof this.data === "string" ? Buffer.from(this.data) : this.data);
+  }
+
+  get frame(): Uint8Array {
+    return (this.#frame ??= frame(this.data));
+  }
+}
+
+/** The message, to be encoded once for all the subscribers it goes to. */
+export function encode(data: Message): Encoded {
+  return new EncodedMessage(data);
+}

@@ -1,10 +1,10 @@
 import { deferred } from "./deferred.js";
 import type { AcceptEvent, CloseEvent, Message, RejectEvent } from "./events.js";
-import type { Handler } from "./handler.js";
+import type { Handler, Middleware, Through } from "./handler.js";
 import type { CloseInfo, DisconnectInfo } from "./lifecycle.js";
 import { lifecycleOf } from "./lifecycle.js";
-import { kReceiver } from "./receiver.js";
-import type { Receiver } from "./receiver.js";
+import { connectionReceiver } from "./map-receiver.js";
+import { checkOptions, optionChecks } from "./option-check.js";
 import type { Scope } from "./scope.js";
 
 /** What `onConnect` may decide; nothing leaves the decision to the handler. */
@@ -20,28 +20,30 @@ export interface HookOptions<S extends Scope = Scope> {
   onClose?(scope: S, info: CloseInfo): unknown;
 }
 
-const HOOK_NAMES = ["onConnect", "onDisconnect", "onClose"] as const;
+/** Options of {@link websocket}: the hooks, and whether the handler reads its receiver. */
+export interface WebSocketOptions<S extends Scope = Scope> extends HookOptions<S> {
+  /**
+   * `false` declares a push-only handler, one that never reads its receiver: what the client sends
+   * is discarded and counted (`stats().messagesDiscarded`) instead of filling the queue until the
+   * socket is paused. Default true.
+   */
+  receive?: boolean;
+}
+
+const hookChecks = { onConnect: optionChecks.function, onDisconnect: optionChecks.function, onClose: optionChecks.function };
 
 /**
  * Lifecycle hooks as middleware, so they can sit anywhere in a chain. Hooks that only observe
  * the end of a connection add no layer to the handler's iterator.
  */
-export function hooks<S extends Scope = Scope>(
-  options: HookOptions<S>,
-): <In>(next: Handler<S, In>) => Handler<S, In> {
-  if (typeof options !== "object" || options === null) throw new TypeError("hooks(): options must be an object");
-  for (const name of Object.keys(options)) {
-    if (!(HOOK_NAMES as readonly string[]).includes(name)) {
-      throw new TypeError(`hooks(): unknown hook "${name}" (known: ${HOOK_NAMES.join(", ")})`);
-    }
-    const hook = options[name as keyof HookOptions<S>];
-    if (hook !== undefined && typeof hook !== "function") throw new TypeError(`hooks(): ${name} must be a function`);
-  }
+export function hooks<S extends Scope = Scope>(options: HookOptions<S>): Middleware<object, Through, Through, S> {
+  if (options === undefined) throw new TypeError("hooks(): options must be an object");
+  checkOptions("hooks()", options, hookChecks);
   const { onConnect, onDisconnect, onClose } = options;
-  return <In>(next: Handler<S, In>): Handler<S, In> =>
+  return (next) =>
     function hooked(scope, receiver) {
       if (onDisconnect !== undefined || onClose !== undefined) {
-        lifecycleOf(scope)?.add({
+        lifecycleOf(scope).add({
           disconnect: onDisconnect && ((info) => onDisconnect(scope, info)),
           close: onClose && ((info) => onClose(scope, info)),
         });
@@ -60,8 +62,8 @@ export function hooks<S extends Scope = Scope>(
 }
 
 /**
- * Wraps a handler with lifecycle hooks. A handler declared without a receiver parameter is
- * push-only: its messages are discarded (and counted) instead of filling the queue.
+ * Wraps a handler with lifecycle hooks; `receive: false` declares it push-only (see
+ * {@link WebSocketOptions.receive}).
  *
  * @example
  * export const app = websocket(async function* (scope, receiver) {
@@ -70,13 +72,16 @@ export function hooks<S extends Scope = Scope>(
  */
 export function websocket<S extends Scope = Scope, In = Message>(
   handler: Handler<S, In>,
-  options: HookOptions<S> = {},
+  options: WebSocketOptions<S> = {},
 ): Handler<S, In> {
   if (typeof handler !== "function") throw new TypeError("websocket(): handler must be a function");
-  const hooked = hooks(options)(handler);
-  if (handler.length >= 2) return hooked;
+  checkOptions("websocket()", options, { ...hookChecks, receive: optionChecks.boolean });
+  const { receive = true, ...hookOptions } = options;
+  const hooked = hooks(hookOptions)(handler);
+  if (receive) return hooked;
   return function pushOnly(scope, receiver) {
-    if (kReceiver in receiver) (receiver as unknown as Receiver).discard();
+    // A receiver that is not the runtime's (a harness's own iterable) has nothing to discard.
+    connectionReceiver(receiver)?.discard();
     return hooked(scope, receiver);
   };
 }

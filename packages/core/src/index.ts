@@ -1,3 +1,5 @@
+// What an application (and its own middleware) is written with. Adapters and test harnesses
+// find the runtime's parts in "@scallion/core/transport".
 export { accept, close, publish, reject, send, sendJson, subscribe, unsubscribe } from "./events.js";
 export type {
   AcceptEvent,
@@ -13,33 +15,29 @@ export type {
   SubscribeEvent,
   UnsubscribeEvent,
 } from "./events.js";
-export { MemoryPubSub } from "./pubsub.js";
-export type { PubSub, PubSubListener, PubSubMessage } from "./pubsub.js";
-export type { Encoded } from "./topics.js";
-export { isSendableCloseCode, MAX_CLOSE_REASON_BYTES, truncateCloseReason } from "./close-codes.js";
-export type { Handler, Middleware } from "./handler.js";
-export type { RequestInfo, Scope } from "./scope.js";
-export { createScope, extendScope } from "./scope.js";
-export type { CloseCause, CloseInfo, DisconnectInfo } from "./lifecycle.js";
-export { Lifecycle, lifecycleOf } from "./lifecycle.js";
-export { Receiver } from "./receiver.js";
-export type { ReceiverControl } from "./receiver.js";
-export { merge } from "./merge.js";
-export { mapReceiver, SKIP } from "./map-receiver.js";
-export type { Tagged } from "./merge.js";
+export type { Handler, Middleware, Through } from "./handler.js";
+export type { Scope } from "./scope.js";
+export { extendScope } from "./scope.js";
 export { hooks, websocket } from "./hooks.js";
+export type { ConnectDecision, HookOptions, WebSocketOptions } from "./hooks.js";
+export { lifecycleOf } from "./lifecycle.js";
+export type { CloseCause, CloseInfo, ConnectionLifecycle, DisconnectInfo, LifecycleListener } from "./lifecycle.js";
+export { merge } from "./merge.js";
+export type { Tagged } from "./merge.js";
+export { mapReceiver, SKIP } from "./map-receiver.js";
 export { deferred } from "./deferred.js";
 export type { Deferral } from "./deferred.js";
-export type { ConnectDecision, HookOptions } from "./hooks.js";
-export type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "./transport.js";
-export { Runtime } from "./runtime.js";
-export type { CloseOptions, RuntimeOptions } from "./runtime.js";
 export { serve } from "./serve.js";
+export type { Server, ServerAddress, ServeOptions } from "./serve.js";
 export { attach, upgradeHandler } from "./upgrade.js";
 export type { Endpoint, UpgradeHandler, UpgradeOptions } from "./upgrade.js";
+export type { CloseOptions, RuntimeOptions } from "./runtime.js";
 export type { TrustProxy } from "./client-address.js";
 export type { ServerStats } from "./stats.js";
-export type { Server, ServerAddress, ServeOptions } from "./serve.js";
-export { CloseError, isCloseError, OptionError } from "./errors.js";
+export { MemoryPubSub } from "./pubsub.js";
+export type { PubSub, PubSubListener, PubSubMessage } from "./pubsub.js";
+export { CloseError, isCloseError } from "./errors.js";
+export { OptionError } from "./option-check.js";
+export { truncateCloseReason } from "./close-codes.js";
 export type { Logger } from "./logger.js";
 export { consoleLogger, silentLogger } from "./logger.js";

@@ -19,42 +19,84 @@ export interface DisconnectInfo {
   readonly reason: string;
 }
 
-interface LifecycleListener {
+/** What a middleware may run when its connection ends; see {@link lifecycleOf}. */
+export interface LifecycleListener {
+  /** The client ended the connection (close frame or drop); runs before `close`. */
   disconnect?(info: DisconnectInfo): unknown;
+  /** The connection has ended, whoever ended it and however; runs exactly once. */
   close?(info: CloseInfo): unknown;
 }
 
-/** Registered by the runtime on every scope; `hooks()` middleware attaches listeners to it. */
-export const kLifecycle: unique symbol = Symbol.for("scallion.lifecycle");
+/** The end of one connection, as middleware sees it: a place to add listeners. */
+export interface ConnectionLifecycle {
+  /** Adds `listener`; listeners run innermost first, like `finally` blocks. */
+  add(listener: LifecycleListener): void;
+}
 
 /**
- * The end-of-connection listeners of one connection. The runtime calls {@link Lifecycle.end}
- * exactly once; listeners run innermost first, like `finally` blocks, and a listener that throws
- * is logged without stopping the others.
+ * The lifecycles of this copy of the package's live connections, by connection id: the id is
+ * plain data that every copy of a scope keeps, spread or extended, so the scope itself needs to
+ * hold no runtime object.
  */
-export class Lifecycle {
+const live = new Map<string, Lifecycle>();
+
+/** The signal of a connection that has ended and been forgotten. */
+const ENDED = AbortSignal.abort();
+
+/**
+ * The end of one connection: its abort signal and its end-of-connection listeners. Registered
+ * under the connection's id from construction until {@link Lifecycle.end} has run the listeners.
+ * The runtime makes one per connection; a test harness (`collect()`) makes one per run.
+ */
+export class Lifecycle implements ConnectionLifecycle {
+  readonly #id: string;
   /** Made by the first `add`: most connections have no hooks. */
   #listeners: LifecycleListener[] | undefined;
+  /** Made when a handler first reads `scope.signal`: an AbortSignal costs most of a kilobyte. */
+  #abort: AbortController | undefined;
   #ended = false;
+
+  constructor(id: string) {
+    if (live.has(id)) throw new Error(`connection ${id} is already running`);
+    this.#id = id;
+    live.set(id, this);
+  }
+
+  get signal(): AbortSignal {
+    if (this.#abort === undefined) {
+      this.#abort = new AbortController();
+      if (this.#ended) this.#abort.abort();
+    }
+    return this.#abort.signal;
+  }
 
   add(listener: LifecycleListener): void {
     if (this.#ended) throw new Error("connection already ended");
     (this.#listeners ??= []).push(listener);
   }
 
+  /**
+   * Aborts the signal at once, then runs the listeners, a listener that throws logged without
+   * stopping the others. Runs once; resolves when every listener has settled.
+   */
   async end(info: CloseInfo, log: (error: unknown, hook: string) => void): Promise<void> {
     if (this.#ended) return;
     this.#ended = true;
+    this.#abort?.abort();
     const listeners = this.#listeners?.reverse();
     this.#listeners = undefined;
-    if (listeners === undefined) return;
-    if (info.cause === "client") {
-      for (const l of listeners) {
-        if (l.disconnect) await settle(() => l.disconnect?.({ code: info.code, reason: info.reason }), log, "onDisconnect");
+    try {
+      if (listeners === undefined) return;
+      if (info.cause === "client") {
+        for (const l of listeners) {
+          if (l.disconnect) await settle(() => l.disconnect?.({ code: info.code, reason: info.reason }), log, "onDisconnect");
+        }
       }
-    }
-    for (const l of listeners) {
-      if (l.close) await settle(() => l.close?.(info), log, "onClose");
+      for (const l of listeners) {
+        if (l.close) await settle(() => l.close?.(info), log, "onClose");
+      }
+    } finally {
+      live.delete(this.#id);
     }
   }
 }
@@ -67,8 +109,28 @@ async function settle(run: () => unknown, log: (error: unknown, hook: string) =>
   }
 }
 
-/** The lifecycle of the connection `scope` belongs to, or undefined outside the runtime. */
-export function lifecycleOf(scope: object): Lifecycle | undefined {
-  return (scope as { [kLifecycle]?: Lifecycle })[kLifecycle];
+/**
+ * The lifecycle of the live connection `scope` belongs to, for middleware that must run something
+ * when it ends (release a slot, leave a room). Throws when this copy of `@scallion/core` runs no
+ * such connection: the scope was made by hand, or by another copy of the package (`npm ls
+ * @scallion/core` shows them), whose connections this copy cannot see.
+ *
+ * @example
+ * lifecycleOf(scope).add({ close: ({ code }) => metrics.closed(code) });
+ */
+export function lifecycleOf(scope: { readonly id: string }): ConnectionLifecycle {
+  const lifecycle = live.get(scope.id);
+  if (lifecycle === undefined) {
+    throw new TypeError(
+      `lifecycleOf(): connection ${String(scope.id)} is not running here: its scope was made by hand ` +
+        "(use testScope() and collect() from @scallion/testing), or by another copy of @scallion/core " +
+        "(run `npm ls @scallion/core`: every package must share one)",
+    );
+  }
+  return lifecycle;
 }
 
+/** `scope.signal`: the signal of the connection with this id, aborted once it has ended. */
+export function signalOf(id: string): AbortSignal {
+  return live.get(id)?.signal ?? ENDED;
+}

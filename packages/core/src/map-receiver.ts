@@ -1,41 +1,50 @@
-import { kReceiver } from "./receiver.js";
+import { Receiver } from "./receiver.js";
 
 /** Returned by a {@link mapReceiver} function to leave a message out. */
-export const SKIP: unique symbol = Symbol.for("scallion.skip");
+export const SKIP: unique symbol = Symbol("scallion.skip");
 
 type Mapper<A, B> = (value: A) => B | typeof SKIP;
-
-/** Where a mapped receiver came from, so mapping it again fuses the functions instead of stacking. */
-const kMapped = Symbol("scallion.mapped");
-
-interface Mapped<B> extends AsyncIterable<B> {
-  readonly [kMapped]: { readonly source: AsyncIterable<unknown>; readonly map: Mapper<unknown, B> };
-}
 
 /**
  * A receiver whose messages pass through `map` on their way to the handler: how middleware such
  * as `json()` and `validate()` parse and check what arrives. `map` may return {@link SKIP} to
  * drop a message, or throw (a `CloseError`, say) to end the connection. Mapping a mapped
  * receiver composes the functions, so a chain of mappers costs one step per message, not one
- * async layer each; and a mapped connection receiver still ends `merge()` when it ends.
+ * async layer each; and a mapped connection receiver is still the connection's: `merge()` ends
+ * when it ends, and a push-only handler's messages are discarded at its source.
  */
 export function mapReceiver<A, B>(receiver: AsyncIterable<A>, map: Mapper<A, B>): AsyncIterable<B> {
-  const inner = (receiver as Partial<Mapped<A>>)[kMapped];
-  if (inner !== undefined) {
-    const first = inner.map;
-    return mapReceiver(inner.source, (value: unknown) => {
-      const middle = first(value);
-      return middle === SKIP ? SKIP : map(middle);
-    });
+  if (!(receiver instanceof MappedReceiver)) return new MappedReceiver(receiver, map as Mapper<unknown, B>);
+  const first = (receiver as MappedReceiver<A>).map;
+  return new MappedReceiver((receiver as MappedReceiver<A>).source, (value: unknown) => {
+    const middle = first(value);
+    return middle === SKIP ? SKIP : map(middle);
+  });
+}
+
+/** What {@link mapReceiver} returns: the source it reads and the one function it maps with. */
+class MappedReceiver<B> implements AsyncIterable<B> {
+  readonly source: AsyncIterable<unknown>;
+  readonly map: Mapper<unknown, B>;
+
+  constructor(source: AsyncIterable<unknown>, map: Mapper<unknown, B>) {
+    this.source = source;
+    this.map = map;
   }
-  const mapped = {
-    [kMapped]: { source: receiver, map },
-    [Symbol.asyncIterator](): AsyncIterator<B> {
-      return new MappedIterator(receiver[Symbol.asyncIterator](), map);
-    },
-  };
-  if (kReceiver in receiver) Object.defineProperty(mapped, kReceiver, { value: true });
-  return mapped;
+
+  [Symbol.asyncIterator](): AsyncIterator<B> {
+    return new MappedIterator(this.source[Symbol.asyncIterator](), this.map);
+  }
+}
+
+/**
+ * The runtime's receiver behind `receiver`, however often it was mapped; undefined for any other
+ * iterable (a handler's own generator, or a receiver of another copy of this package).
+ */
+export function connectionReceiver(receiver: AsyncIterable<unknown>): Receiver<unknown> | undefined {
+  let source = receiver;
+  while (source instanceof MappedReceiver) source = source.source;
+  return source instanceof Receiver ? (source as Receiver<unknown>) : undefined;
 }
 
 /**

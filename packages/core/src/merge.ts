@@ -1,4 +1,4 @@
-import { kReceiver } from "./receiver.js";
+import { connectionReceiver } from "./map-receiver.js";
 
 /** One value from a merged source, tagged with the source's name or position. */
 export interface Tagged<K, V> {
@@ -59,7 +59,7 @@ export function merge(
     entries.map(([tag, source]) => ({
       tag,
       iterator: source[Symbol.asyncIterator](),
-      isReceiver: kReceiver in source,
+      isReceiver: connectionReceiver(source) !== undefined,
       done: false,
     })),
   );

@@ -1,8 +1,5 @@
 import type { Message } from "./events.js";
 
-/** Marks the runtime's receivers, so `merge()` can end when the connection does. */
-export const kReceiver: unique symbol = Symbol.for("scallion.receiver");
-
 /** Flow control the receiver asks of its transport. */
 export interface ReceiverControl {
   /** The queue is full: stop reading the socket. */
@@ -29,26 +26,21 @@ const ENDED = 1;
 const PAUSED = 2;
 const READ = 4;
 const DISCARDING = 8;
+const FINISHING = 16;
 
 /**
  * The client's messages, in order, as an async iterable. Its queue holds at most `maxQueue`
  * messages; when full, the transport is paused until the handler has read down to a quarter.
- * A handler that will never read calls {@link Receiver.discard}: messages are then dropped and
- * counted instead of filling the queue.
+ * A push-only handler (`websocket(handler, { receive: false })`) has it {@link Receiver.discard}
+ * messages instead: they are dropped and counted, never queued.
  */
 export class Receiver<T = Message> implements AsyncIterableIterator<T> {
-  declare readonly [kReceiver]: true;
   /** Made when a message arrives with nobody waiting: a handler that keeps up never needs one. */
   #queue: T[] | undefined;
   #waiting: ((result: IteratorResult<T>) => void) | undefined;
   #state = 0;
-  #discarded = 0;
   readonly #maxQueue: number;
   readonly #control: ReceiverControl;
-
-  static {
-    Object.defineProperty(this.prototype, kReceiver, { value: true });
-  }
 
   constructor(maxQueue: number, control: ReceiverControl) {
     this.#maxQueue = maxQueue;
@@ -60,31 +52,16 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
     return this.#queue?.length ?? 0;
   }
 
-  /** Messages dropped because the handler said it would not read them. */
-  get discarded(): number {
-    return this.#discarded;
-  }
-
-  /** Whether the connection's input has ended. */
-  get ended(): boolean {
-    return (this.#state & ENDED) !== 0;
-  }
-
-  /** Declares that this handler never reads: messages are dropped and counted, never queued. */
+  /** Declares that the handler never reads: messages are dropped (and counted by the runtime), never queued. */
   discard(): void {
     this.#state |= DISCARDING;
-    this.#discarded += this.queued;
     this.#queue = undefined;
     this.#unpause();
   }
 
   /** Called by the runtime for each message from the client; false when it was discarded. */
   push(message: T): boolean {
-    if ((this.#state & ENDED) !== 0) return false;
-    if ((this.#state & DISCARDING) !== 0) {
-      this.#discarded++;
-      return false;
-    }
+    if ((this.#state & (ENDED | FINISHING | DISCARDING)) !== 0) return false;
     const waiting = this.#waiting;
     if (waiting !== undefined) {
       this.#waiting = undefined;
@@ -98,6 +75,12 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
       this.#control.pause();
     }
     return true;
+  }
+
+  /** No more messages will come: readers get what is queued, then the end. */
+  finish(): void {
+    if (this.queued === 0) this.end();
+    else this.#state |= FINISHING;
   }
 
   /** Called by the runtime when the connection ends: queued messages are dropped, readers see the end. */
@@ -119,6 +102,7 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
     if (queue !== undefined && queue.length > 0) {
       const value = queue.shift() as T;
       if ((this.#state & PAUSED) !== 0 && queue.length <= this.#maxQueue >> 2) this.#unpause();
+      if ((this.#state & FINISHING) !== 0 && queue.length === 0) this.end();
       return Promise.resolve({ done: false, value });
     }
     if ((this.#state & ENDED) !== 0) return Promise.resolve(DONE);

@@ -1,5 +1,6 @@
 import type { TrustProxy } from "./client-address.js";
-import type { Connection } from "./connection.js";
+import type { Beating } from "./heartbeat.js";
+import type { CloseCause } from "./lifecycle.js";
 import type { Logger } from "./logger.js";
 import type { Counters } from "./stats.js";
 import type { Topics } from "./topics.js";
@@ -17,12 +18,26 @@ export interface ResolvedRuntimeOptions {
   readonly slowSubscriber: "close" | "skip";
 }
 
+/** What the runtime needs of each of its connections: their state for stats, and shutdown. */
+export interface Tracked extends Beating {
+  readonly state: "handshake" | "open" | "closing" | "closed";
+  /** Messages waiting in the receiver's queue. */
+  readonly queued: number;
+  /** Bytes sent and not yet written to the network. */
+  readonly bufferedAmount: number;
+  /** Wire bytes read and written so far. */
+  readonly bytes: { readonly in: number; readonly out: number };
+  /** Server shutdown: 503 before the handshake, else the close frame after every send already made. */
+  shutdown(code: number, reason: string): void;
+  drop(cause: CloseCause): void;
+}
+
 /** What a connection needs from the runtime that owns it. */
 export interface RuntimeContext {
   readonly options: ResolvedRuntimeOptions;
   readonly logger: Logger;
   readonly counters: Counters;
   readonly topics: Topics;
-  opened(connection: Connection): void;
-  ended(connection: Connection, wasOpen: boolean): void;
+  opened(connection: Tracked): void;
+  ended(connection: Tracked, wasOpen: boolean): void;
 }

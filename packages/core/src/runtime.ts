@@ -1,11 +1,12 @@
 import type { TrustProxy } from "./client-address.js";
 import { Connection } from "./connection.js";
-import { checkOptions, optionChecks } from "./errors.js";
+import { checkOptions, optionChecks } from "./option-check.js";
 import { assertCloseFrame } from "./close-codes.js";
 import type { Handler } from "./handler.js";
 import type { Logger } from "./logger.js";
 import { consoleLogger, silentLogger } from "./logger.js";
-import type { ResolvedRuntimeOptions, RuntimeContext } from "./runtime-context.js";
+import { Heartbeat } from "./heartbeat.js";
+import type { ResolvedRuntimeOptions, RuntimeContext, Tracked } from "./runtime-context.js";
 import type { Message } from "./events.js";
 import type { PubSub } from "./pubsub.js";
 import { MemoryPubSub } from "./pubsub.js";
@@ -80,9 +81,9 @@ export class Runtime implements RuntimeContext {
   readonly topics: Topics;
   readonly #pubsub: PubSub;
   readonly #app: Handler;
-  readonly #connections = new Set<Connection>();
+  readonly #connections = new Set<Tracked>();
+  readonly #heartbeat: Heartbeat;
   #open = 0;
-  #heartbeat: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
   #idle: (() => void) | undefined;
 
@@ -104,6 +105,7 @@ export class Runtime implements RuntimeContext {
     this.#pubsub = options.pubsub ?? new MemoryPubSub();
     this.topics = new Topics(this.#pubsub);
     this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+    this.#heartbeat = new Heartbeat(this.options.pingInterval, this.options.pingTimeout, this.#connections);
   }
 
   /** Open connections: accepted and not yet closed. */
@@ -182,14 +184,13 @@ export class Runtime implements RuntimeContext {
     connection.start(this.#app);
   }
 
-  opened(_connection: Connection): void {
-    this.#open++;
-    if (this.#open === 1) this.#startHeartbeat();
+  opened(_connection: Tracked): void {
+    if (++this.#open === 1) this.#heartbeat.start();
   }
 
-  ended(connection: Connection, wasOpen: boolean): void {
+  ended(connection: Tracked, wasOpen: boolean): void {
     this.#connections.delete(connection);
-    if (wasOpen && --this.#open === 0) this.#stopHeartbeat();
+    if (wasOpen && --this.#open === 0) this.#heartbeat.stop();
     if (this.#connections.size === 0) this.#idle?.();
   }
 
@@ -213,26 +214,8 @@ export class Runtime implements RuntimeContext {
     }, timeout);
     await idle;
     clearTimeout(timer);
-    this.#stopHeartbeat();
+    this.#heartbeat.stop();
     await this.topics.close();
-  }
-
-  #startHeartbeat(): void {
-    const { pingInterval, pingTimeout } = this.options;
-    if (pingInterval === null) return;
-    // One timer for all connections; ticking at a quarter of the shortest period keeps the
-    // detection within 25% of the configured bounds.
-    const tick = Math.max(10, Math.min(pingInterval, pingTimeout ?? pingInterval) / 4);
-    this.#heartbeat = setInterval(() => {
-      const now = Date.now();
-      for (const connection of this.#connections) connection.heartbeat(now, pingInterval, pingTimeout);
-    }, tick);
-    this.#heartbeat.unref();
-  }
-
-  #stopHeartbeat(): void {
-    clearInterval(this.#heartbeat);
-    this.#heartbeat = undefined;
   }
 }
 

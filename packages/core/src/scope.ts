@@ -3,12 +3,12 @@ import type { TrustProxy } from "./client-address.js";
 import { clientAddress } from "./client-address.js";
 import type { RawHeaders } from "./headers.js";
 import { scopeHeaders } from "./headers.js";
-import type { Lifecycle } from "./lifecycle.js";
-import { kLifecycle } from "./lifecycle.js";
+import { signalOf } from "./lifecycle.js";
 
 /**
  * What a handler knows about its connection, built from the upgrade request. Middleware adds to
  * it (`params` from the router, `user` from auth, …) by passing `extendScope(scope, extra)` on.
+ * Its `id` names the connection to the runtime (`lifecycleOf`, `signal`): keep it as it is.
  */
 export interface Scope {
   /** Unique id of this connection, used in logs. */
@@ -38,13 +38,11 @@ export interface RequestInfo {
   readonly address: string;
 }
 
-/** Builds the scope of a new connection; `scope.signal` reads `signal.signal` when a handler first asks. */
-export function createScope(
-  request: RequestInfo,
-  signal: { readonly signal: AbortSignal },
-  lifecycle: Lifecycle,
-  trustProxy: TrustProxy = false,
-): Scope {
+/**
+ * Builds the scope of a new connection, with a fresh id. The scope is plain data: its `signal` is
+ * that of the {@link Lifecycle} registered under its id (`new Lifecycle(scope.id)`).
+ */
+export function createScope(request: RequestInfo, trustProxy: TrustProxy = false): Scope {
   const { url } = request;
   const q = url.indexOf("?");
   const headers = scopeHeaders(request.headers);
@@ -57,8 +55,6 @@ export function createScope(
     subprotocols: parseSubprotocols(headers["sec-websocket-protocol"]),
     address: clientAddress(request.address, request.headers, trustProxy),
     params: NONE,
-    [kLifecycle]: lifecycle,
-    [kSignal]: signal,
   };
   // An AbortSignal costs most of a kilobyte: made on first use, as most handlers never ask. The
   // getter is one function for all scopes: a getter of each connection's own would give every
@@ -71,12 +67,11 @@ export function createScope(
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 const NO_SUBPROTOCOLS: readonly string[] = Object.freeze([]);
 
-const kSignal = Symbol("scallion.signal");
 const SIGNAL: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
-  get(this: { [kSignal]: { readonly signal: AbortSignal } }) {
-    return this[kSignal].signal;
+  get(this: { readonly id: string }) {
+    return signalOf(this.id);
   },
 };
 
@@ -84,14 +79,16 @@ const SIGNAL: PropertyDescriptor = {
  * `scope` with `extra` added (or replaced), for middleware to hand on:
  * `next(extendScope(scope, { user }), receiver)`. It is `{ ...scope, ...extra }` but for one
  * thing: a spread reads every property, `signal` too, and so makes the connection's AbortSignal
- * (most of a kilobyte) at once; here `signal` is still made only if a handler asks for it.
+ * (most of a kilobyte) at once; here `signal` is still made only if a handler asks for it. A
+ * spread works as well, at that cost.
  */
 export function extendScope<S extends object, E extends object>(scope: S, extra: E): S & E {
   const extended: Record<PropertyKey, unknown> = {};
   for (const key of Reflect.ownKeys(scope)) {
     const descriptor = Object.getOwnPropertyDescriptor(scope, key) as PropertyDescriptor;
-    if (descriptor.get === SIGNAL.get) Object.defineProperty(extended, key, SIGNAL);
-    else if (descriptor.enumerable === true) extended[key] = (scope as Record<PropertyKey, unknown>)[key];
+    if (descriptor.enumerable !== true) continue;
+    if (descriptor.get !== undefined) Object.defineProperty(extended, key, descriptor);
+    else extended[key] = descriptor.value;
   }
   for (const key of Reflect.ownKeys(extra)) {
     Object.defineProperty(extended, key, {

@@ -1,6 +1,6 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { checkOptions, optionChecks } from "./errors.js";
+import { checkOptions, optionChecks } from "./option-check.js";
 import type { Handler } from "./handler.js";
 import type { CloseOptions } from "./runtime.js";
 import type { Endpoint, UpgradeOptions } from "./upgrade.js";

@@ -1,6 +1,6 @@
 import type { Message } from "./events.js";
 import type { RequestInfo } from "./scope.js";
-import type { Encoded } from "./topics.js";
+import type { Encoded } from "./frame.js";
 
 /**
  * The contract between the runtime and a way of carrying WebSockets: the `ws` adapter is one

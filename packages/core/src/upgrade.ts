@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Duplex } from "node:stream";
 import { WsTransport } from "./adapters/ws.js";
-import { checkOptions, optionChecks } from "./errors.js";
+import { checkOptions, optionChecks } from "./option-check.js";
 import type { Message } from "./events.js";
 import type { Handler } from "./handler.js";
 import type { ServerStats } from "./stats.js";

@@ -76,10 +76,13 @@ describe("backpressure", () => {
 
   it("discards and counts what a push-only handler's client sends", async () => {
     const server = await start(
-      websocket(async function* (scope) {
-        yield send("ready");
-        await new Promise((resolve) => scope.signal.addEventListener("abort", resolve));
-      }),
+      websocket(
+        async function* (scope) {
+          yield send("ready");
+          await new Promise((resolve) => scope.signal.addEventListener("abort", resolve));
+        },
+        { receive: false },
+      ),
       { maxQueue: 2 },
     );
     const client = await openClient(`${server.url}/`);

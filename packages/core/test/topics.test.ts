@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import type { CloseInfo, Encoded, Handler, Outcome } from "../src/index.js";
+import type { CloseInfo, Handler, Outcome } from "../src/index.js";
+import type { Encoded } from "../src/transport-entry.js";
 import { MemoryPubSub, publish, send, serve, subscribe, unsubscribe, websocket } from "../src/index.js";
 import { Topics } from "../src/topics.js";
 import { openClient } from "./_client.js";

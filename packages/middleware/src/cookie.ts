@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { OptionError } from "@scallion/core";
-import { checkOptionNames } from "./_options.js";
+import { checkOptions, oneOf } from "@scallion/core/options";
 
 /** A secret for signing cookies, or a list of them for rotation: the first signs, any verifies. */
 export type Secret = string | readonly string[];
@@ -57,6 +57,16 @@ export function unsignCookie(signed: string, secret: Secret): string | undefined
   return valid ? value : undefined;
 }
 
+const attribute = (v: unknown) =>
+  typeof v === "string" && !/[;\s\p{Cc}]/u.test(v) ? undefined : 'a string without ";", spaces or control characters';
+const sessionCookieChecks = {
+  maxAge: (v: unknown) => (Number.isInteger(v) ? undefined : "an integer"),
+  secure: (v: unknown) => (typeof v === "boolean" ? undefined : "a boolean"),
+  path: attribute,
+  domain: attribute,
+  sameSite: oneOf("Strict", "Lax", "None"),
+};
+
 /**
  * A `Set-Cookie` header value carrying `value` signed with `secret`: HttpOnly, SameSite=Lax,
  * Path=/ unless told otherwise. For the HTTP endpoint (a login) that starts a session which
@@ -69,15 +79,8 @@ export function serializeSessionCookie(name: string, value: string, secret: Secr
   if (typeof name !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
     throw new TypeError(`serializeSessionCookie(): name must be a cookie name token, got ${JSON.stringify(name)}`);
   }
-  checkOptionNames("serializeSessionCookie()", options, ["maxAge", "secure", "path", "domain", "sameSite"]);
+  checkOptions("serializeSessionCookie()", options, sessionCookieChecks);
   const { maxAge, secure = false, path = "/", domain, sameSite = "Lax" } = options;
-  if (maxAge !== undefined && !Number.isInteger(maxAge)) throw new OptionError("serializeSessionCookie()", "maxAge", "must be an integer");
-  if (!["Strict", "Lax", "None"].includes(sameSite)) throw new OptionError("serializeSessionCookie()", "sameSite", "must be Strict, Lax or None");
-  for (const [option, v] of [["path", path], ["domain", domain]] as const) {
-    if (v !== undefined && (typeof v !== "string" || /[;\s\p{Cc}]/u.test(v))) {
-      throw new OptionError("serializeSessionCookie()", option, 'must be a string without ";", spaces or control characters');
-    }
-  }
   const parts = [`${name}=${encodeURIComponent(signCookie(value, secret))}`, `Path=${path}`, "HttpOnly", `SameSite=${sameSite}`];
   if (maxAge !== undefined) parts.push(`Max-Age=${maxAge}`);
   if (domain !== undefined) parts.push(`Domain=${domain}`);

@@ -1,7 +1,8 @@
-import type { Handler, Message, Scope } from "@scallion/core";
+import type { Message, Middleware } from "@scallion/core";
 import { CloseError, mapReceiver, sendJson, SKIP } from "@scallion/core";
-import { checkOptionNames } from "./_options.js";
+import { checkOptions, oneOf, optionChecks } from "@scallion/core/options";
 import { interject } from "./_interject.js";
+import { describe } from "./_message-kinds.js";
 
 /** A value JSON can carry. */
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
@@ -39,17 +40,15 @@ class Invalid extends Error {
  *   for await (const message of receiver) yield sendJson({ echo: message });
  * });
  */
-export function json(options: JsonOptions = {}): <S extends Scope>(next: Handler<S, Json>) => Handler<S, Message> {
-  checkOptionNames("json()", options, ["onInvalid", "binary", "maxDepth"]);
+export function json(options: JsonOptions = {}): Middleware<object, Message, Json> {
+  checkOptions("json()", options, jsonChecks);
   const { onInvalid = "close", binary = "close", maxDepth = 64 } = options;
-  if (onInvalid !== "close" && onInvalid !== "report") throw new TypeError('json(): onInvalid must be "close" or "report"');
-  if (binary !== "close" && binary !== "parse") throw new TypeError('json(): binary must be "close" or "parse"');
-  if (!Number.isInteger(maxDepth) || maxDepth < 1) throw new TypeError("json(): maxDepth must be a positive integer");
   const decoder = new TextDecoder("utf-8", { fatal: true });
 
   const parse = (message: Message): Json => {
     let text: string;
     if (typeof message === "string") text = message;
+    else if (!(message instanceof Uint8Array)) throw notAMessage(message);
     else if (binary === "close") throw new Invalid(1003, "binary messages are not accepted");
     else {
       try {
@@ -71,7 +70,7 @@ export function json(options: JsonOptions = {}): <S extends Scope>(next: Handler
     return value;
   };
 
-  return (next) => {
+  const middleware: Middleware<object, Message, Json> = (next) => {
     if (onInvalid === "close") {
       return function parseJson(scope, receiver) {
         return next(
@@ -102,6 +101,21 @@ export function json(options: JsonOptions = {}): <S extends Scope>(next: Handler
       return stream.events;
     };
   };
+  return describe(middleware, { name: "json()", readsRaw: true, parses: true });
+}
+
+const jsonChecks = {
+  onInvalid: oneOf("close", "report"),
+  binary: oneOf("close", "parse"),
+  maxDepth: optionChecks.positiveInteger,
+};
+
+/** What a json() handed something else than a client message throws: the chain is out of order. */
+function notAMessage(value: unknown): TypeError {
+  return new TypeError(
+    `json() was handed a ${typeof value}, not a client message: a middleware before it parses messages ` +
+      "already; json() comes first, as in compose(json(), validate(schema))",
+  );
 }
 
 /** Whether `value` nests deeper than `limit`, found without recursion (so depth cannot overflow the stack). */

@@ -1,6 +1,6 @@
-import type { Handler, Scope } from "@scallion/core";
+import type { Middleware, Scope } from "@scallion/core";
 import { OptionError, reject } from "@scallion/core";
-import { checkOptionNames } from "./_options.js";
+import { checkOptions, optionChecks } from "@scallion/core/options";
 import { respond } from "./_respond.js";
 
 /** Options of {@link origin}. */
@@ -45,10 +45,9 @@ interface Rule {
  * @example
  * compose(origin({ allow: ["https://example.com", "https://*.example.com"] }), auth({ verify }))(chat);
  */
-export function origin(options: OriginOptions = {}): <S extends Scope, In>(next: Handler<S, In>) => Handler<S, In> {
-  checkOptionNames("origin()", options, ["allow", "allowMissing"]);
+export function origin(options: OriginOptions = {}): Middleware {
+  checkOptions("origin()", options, { allow: () => undefined, allowMissing: optionChecks.boolean });
   const { allow = fromEnvironment(), allowMissing = true } = options;
-  if (typeof allowMissing !== "boolean") throw new OptionError("origin()", "allowMissing", "must be a boolean");
   const allowed = typeof allow === "function" ? allow : compile(typeof allow === "string" ? [allow] : allow);
   return (next) =>
     function checkOrigin(scope, receiver) {

@@ -1,6 +1,6 @@
-import type { Handler, Scope } from "@scallion/core";
-import { CloseError, extendScope, lifecycleOf, mapReceiver, reject, SKIP } from "@scallion/core";
-import { checkOptionNames } from "./_options.js";
+import type { Middleware } from "@scallion/core";
+import { CloseError, extendScope, lifecycleOf, mapReceiver, OptionError, reject, SKIP } from "@scallion/core";
+import { checkOptions, oneOf, optionChecks } from "@scallion/core/options";
 import { respond } from "./_respond.js";
 
 /** Options of {@link rateLimit}. */
@@ -17,6 +17,14 @@ export interface RateLimitOptions {
   maxConnectionsPerIp?: number;
 }
 
+const rateLimitChecks = {
+  messages: optionChecks.positiveNumber,
+  per: optionChecks.positiveNumber,
+  burst: optionChecks.positiveNumber,
+  onExceed: oneOf("close", "drop"),
+  maxConnectionsPerIp: optionChecks.positiveNumber,
+};
+
 /** What `rateLimit()` adds to the scope: messages it dropped on this connection so far. */
 export interface RateLimitState {
   readonly dropped: number;
@@ -30,21 +38,14 @@ export interface RateLimitState {
  * @example
  * compose(rateLimit({ messages: 20, per: 1000, burst: 40, maxConnectionsPerIp: 10 }), json())(chat);
  */
-export function rateLimit(
-  options: RateLimitOptions,
-): <S extends Scope, In>(next: Handler<S & { rateLimit: RateLimitState }, In>) => Handler<S, In> {
-  checkOptionNames("rateLimit()", options, ["messages", "per", "burst", "onExceed", "maxConnectionsPerIp"]);
+export function rateLimit(options: RateLimitOptions): Middleware<{ readonly rateLimit: RateLimitState }> {
+  if (options === undefined) throw new TypeError("rateLimit(): options must be an object");
+  checkOptions("rateLimit()", options, rateLimitChecks);
   const { messages, per = 1000, onExceed = "close", maxConnectionsPerIp } = options;
   const burst = options.burst ?? messages;
-  for (const [name, value] of Object.entries({ messages, per, burst, maxConnectionsPerIp })) {
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new TypeError(`rateLimit(): ${name} must be a positive number`);
-    }
-  }
   if (messages === undefined && maxConnectionsPerIp === undefined) {
-    throw new TypeError("rateLimit(): give messages, maxConnectionsPerIp or both");
+    throw new OptionError("rateLimit()", "messages", "or maxConnectionsPerIp must be given (or both)");
   }
-  if (onExceed !== "close" && onExceed !== "drop") throw new TypeError('rateLimit(): onExceed must be "close" or "drop"');
   const open = new Map<string, number>();
 
   return (next) =>
@@ -52,17 +53,14 @@ export function rateLimit(
       if (maxConnectionsPerIp !== undefined) {
         const count = open.get(scope.address) ?? 0;
         if (count >= maxConnectionsPerIp) return respond(reject(429, "Too many connections from this address"));
-        const lifecycle = lifecycleOf(scope);
-        if (lifecycle !== undefined) {
-          open.set(scope.address, count + 1);
-          lifecycle.add({
-            close: () => {
-              const left = (open.get(scope.address) ?? 1) - 1;
-              if (left > 0) open.set(scope.address, left);
-              else open.delete(scope.address);
-            },
-          });
-        }
+        lifecycleOf(scope).add({
+          close: () => {
+            const left = (open.get(scope.address) ?? 1) - 1;
+            if (left > 0) open.set(scope.address, left);
+            else open.delete(scope.address);
+          },
+        });
+        open.set(scope.address, count + 1);
       }
       const state = { dropped: 0 };
       if (messages === undefined) return next(extendScope(scope, { rateLimit: state }), receiver);

@@ -1,6 +1,6 @@
 import type { Handler, Message, Scope } from "@scallion/core";
-import { extendScope, OptionError, reject } from "@scallion/core";
-import { checkOptionNames } from "./_options.js";
+import { extendScope, reject } from "@scallion/core";
+import { checkOptions, optionChecks } from "@scallion/core/options";
 import { respond } from "./_respond.js";
 import { RouteTable } from "./_route-table.js";
 
@@ -30,10 +30,12 @@ export interface RouterOptions {
   notFound?: Handler;
 }
 
-/** Where a `*` route (and so a mounted handler) finds the part of the path still to route. */
-const kRest: unique symbol = Symbol.for("scallion.router.rest");
-
-type Routed = Scope & { [kRest]?: string | undefined };
+/**
+ * The part of the path still to route, for a router inside a `*` route (a mounted handler), kept
+ * by the `params` object the matching router made: a scope is copied on its way down (spread or
+ * extended), its `params` are handed on as they are.
+ */
+const restOf = new WeakMap<object, string>();
 
 /**
  * Routes connections by path. Patterns have static segments, `:name` parameters (percent-decoded
@@ -60,16 +62,13 @@ export function router<const R extends Record<string, unknown>>(
   options: RouterOptions = {},
 ): Router<keyof R & string> {
   if (typeof routes !== "object" || routes === null) throw new TypeError("router(): routes must be an object");
-  checkOptionNames("router()", options, ["notFound"]);
+  checkOptions("router()", options, { notFound: optionChecks.function });
   const { notFound } = options;
-  if (notFound !== undefined && typeof notFound !== "function") {
-    throw new OptionError("router()", "notFound", "must be a handler");
-  }
   const table = new RouteTable();
   for (const [pattern, target] of Object.entries(routes)) table.add(pattern, target as Handler, "router()");
 
   function routed(scope: Scope, receiver: AsyncIterable<Message>) {
-    const rest = (scope as Routed)[kRest];
+    const rest = restOf.get(scope.params);
     let match;
     try {
       match = table.match(rest ?? scope.path);
@@ -81,8 +80,10 @@ export function router<const R extends Record<string, unknown>>(
     // target is called as a plain function: as `match.target(…)`, a generator would keep `match`.
     const { target } = match;
     if (match.params === undefined && rest === undefined) return target(scope, receiver);
-    const params = match.params === undefined ? scope.params : { ...scope.params, ...match.params };
-    return target(extendScope(scope, { params, [kRest]: match.rest }), receiver);
+    // Fresh params even with none matched here, so no rest is left on them for a router below.
+    const params = { ...scope.params, ...match.params };
+    if (match.rest !== undefined) restOf.set(params, match.rest);
+    return target(extendScope(scope, { params }), receiver);
   }
   return Object.assign(routed, { routes: Object.freeze({ ...routes }) }) as unknown as Router<keyof R & string>;
 }

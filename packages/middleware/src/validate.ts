@@ -1,7 +1,9 @@
-import type { Event, Handler, Outcome, Scope } from "@scallion/core";
-import { CloseError, mapReceiver, sendJson, SKIP, truncateCloseReason } from "@scallion/core";
+import type { Event, Handler, Middleware, Outcome, Scope } from "@scallion/core";
+import { CloseError, mapReceiver, OptionError, sendJson, SKIP, truncateCloseReason } from "@scallion/core";
+import { checkOptions, oneOf } from "@scallion/core/options";
 import type * as z from "zod";
 import { interject } from "./_interject.js";
+import { describe as describeKind } from "./_message-kinds.js";
 
 /** Options of {@link validate}, when it checks more than what arrives. */
 export interface ValidateOptions<In extends z.ZodType> {
@@ -31,16 +33,13 @@ export interface ValidateOptions<In extends z.ZodType> {
  *   for await (const message of receiver) yield sendJson({ echo: message.text });
  * });
  */
-export function validate<In extends z.ZodType>(
-  schema: In | ValidateOptions<In>,
-): <S extends Scope>(next: Handler<S, z.output<In>>) => Handler<S, unknown> {
+export function validate<In extends z.ZodType>(schema: In | ValidateOptions<In>): Middleware<object, unknown, z.output<In>> {
   const options: ValidateOptions<In> = isSchema(schema) ? { in: schema } : schema;
-  if (!isSchema(options.in)) throw new TypeError("validate(): give it a zod schema, or { in: schema, out?: schema }");
-  if (options.out !== undefined && !isSchema(options.out)) throw new TypeError("validate(): out must be a zod schema");
+  checkOptions("validate()", options, validateChecks);
+  if (!isSchema(options.in)) throw new OptionError("validate()", "in", "must be a zod schema (or give the schema itself)");
   const { in: incoming, out, onInvalid = "close" } = options;
-  if (onInvalid !== "close" && onInvalid !== "report") throw new TypeError('validate(): onInvalid must be "close" or "report"');
 
-  return <S extends Scope>(next: Handler<S, z.output<In>>): Handler<S, unknown> => {
+  const middleware = <S extends Scope>(next: Handler<S, z.output<In>>): Handler<S, unknown> => {
     const checked: Handler<S, z.output<In>> = out === undefined ? next : (scope, receiver) => checkOutgoing(out, next(scope, receiver));
     if (onInvalid === "close") {
       return function validateMessages(scope, receiver) {
@@ -65,7 +64,11 @@ export function validate<In extends z.ZodType>(
       return stream.events;
     };
   };
+  return describeKind(middleware, { name: "validate()", readsRaw: false, parses: true });
 }
+
+const schemaCheck = (v: unknown) => (isSchema(v) ? undefined : "a zod schema");
+const validateChecks = { in: schemaCheck, out: schemaCheck, onInvalid: oneOf("close", "report") };
 
 /** "text: Too big: expected string to have <=2000 characters", cut to fit a close reason. */
 function describe(error: z.ZodError): string {

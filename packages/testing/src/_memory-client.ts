@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Runtime } from "@scallion/core";
+import type { Runtime } from "@scallion/core/transport";
 import type { TestClient } from "./client.js";
 import { ClientState } from "./client.js";
 import type { ClientOptions } from "./_client-options.js";

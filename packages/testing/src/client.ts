@@ -1,4 +1,4 @@
-import { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from "@scallion/core";
+import { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from "@scallion/core/transport";
 import { ConnectionClosedError, TestTimeoutError } from "./errors.js";
 
 /** A message as the test client receives it: text as a string, binary as a `Buffer`. */

@@ -1,5 +1,6 @@
-import type { CloseInfo, Event, Handler, Message, Outcome, RequestInfo, Scope } from "@scallion/core";
-import { createScope, Lifecycle } from "@scallion/core";
+import type { CloseInfo, Event, Handler, Message, Outcome, Scope } from "@scallion/core";
+import type { RequestInfo } from "@scallion/core/transport";
+import { createScope, Lifecycle, Receiver } from "@scallion/core/transport";
 
 /** What {@link testScope} may set; anything else a middleware would add goes in `extra`. */
 export interface TestScopeOptions {
@@ -15,9 +16,9 @@ export interface TestScopeOptions {
 }
 
 /**
- * A scope as the runtime would build it for that request, with its own abort signal and
- * lifecycle, so `hooks()`/`websocket()` options work in {@link collect}. Spread it to add what a
- * middleware would (`{ ...testScope(), user }`).
+ * A scope as the runtime would build it for that request, with a signal of its own (aborted by
+ * nobody), for {@link collect} or for calling a handler by hand. Add what a middleware would with
+ * a spread, `{ ...testScope(), user }`, or with core's `extendScope`: both work here.
  */
 export function testScope(options: TestScopeOptions = {}): Scope {
   const { url = "/", headers = {}, subprotocols = [], address = "127.0.0.1", params = {} } = options;
@@ -25,27 +26,21 @@ export function testScope(options: TestScopeOptions = {}): Scope {
   for (const [name, value] of Object.entries(headers)) lower[name.toLowerCase()] = value;
   if (subprotocols.length > 0) lower["sec-websocket-protocol"] = subprotocols.join(", ");
   const request: RequestInfo = { url, headers: lower, address };
-  const controller = new AbortController();
-  const scope = createScope(request, controller, new Lifecycle());
-  return { ...scope, params };
+  const scope = createScope(request);
+  return { ...scope, params, signal: new AbortController().signal };
 }
 
 /** Options of {@link collect}. */
 export interface CollectOptions {
-  /** What each `yield` evaluates to. Default: "accepted" for accept, "sent" for send. */
+  /** What each `yield` evaluates to. Default: what the runtime answers an open connection ("sent", "subscribed" …). */
   outcome?: (event: Event) => Outcome;
   /** Stop with an error after this many events: a handler that never ends. Default 10,000. */
   limit?: number;
 }
 
-// Core's registered symbols: the receiver mark merge() and websocket() look for, and the key of a
-// scope's lifecycle. Core does not export them; Symbol.for() names the same symbols.
-const kReceiver = Symbol.for("scallion.receiver");
-const kLifecycle = Symbol.for("scallion.lifecycle");
-
 /**
- * Runs `handler` without a runtime or a socket: it reads `inputs` from its receiver, which then
- * ends as if the client had closed, and the events it yields are returned in order (exactly
+ * Runs `handler` without a runtime or a socket: it reads `inputs` from a receiver of the
+ * runtime's own kind, which then ends as if the client had closed, and the events it yields are returned in order (exactly
  * those: the runtime's implicit accept and closing 1000 are not added). A `close` or `reject`
  * finishes the generator, its `finally` blocks run; `scope.signal` is aborted at the end and
  * `onDisconnect`/`onClose` hooks run as the runtime would run them. A throw rejects with the error.
@@ -62,16 +57,15 @@ export async function collect<S extends Scope = Scope, In = Message>(
   options: CollectOptions = {},
 ): Promise<Event[]> {
   const { outcome = defaultOutcome, limit = 10_000 } = options;
-  const abort = new AbortController();
-  // A fresh signal and lifecycle per run, so one scope can serve several collect() calls.
-  const lifecycle = new Lifecycle();
-  const ownScope = { ...scope, signal: abort.signal, [kLifecycle]: lifecycle } as S;
-  const receiver = new ScriptedReceiver(inputs);
+  // A fresh signal and lifecycle per run, so one scope can serve several collect() calls in turn.
+  const lifecycle = new Lifecycle(scope.id);
+  const ownScope = { ...scope, signal: lifecycle.signal };
+  const script = new Script(inputs);
   const events: Event[] = [];
   let info: CloseInfo = { code: 1000, reason: "", cause: "server" };
   let failure: { error: unknown } | undefined;
-  const iterator = handler(ownScope, receiver as unknown as AsyncIterable<In>)[Symbol.asyncIterator]();
   try {
+    const iterator = handler(ownScope, script.receiver)[Symbol.asyncIterator]();
     let result = await iterator.next();
     while (!result.done) {
       const event = result.value;
@@ -90,13 +84,13 @@ export async function collect<S extends Scope = Scope, In = Message>(
       }
       result = await iterator.next(outcome(event));
     }
-    if (result.done && receiver.ended) info = { code: 1005, reason: "", cause: "client" };
+    if (result.done && script.ended) info = { code: 1005, reason: "", cause: "client" };
   } catch (error) {
     failure = { error };
     info = { code: 1011, reason: "Internal error", cause: "error", error };
-  } finally {
-    abort.abort();
   }
+  script.receiver.end();
+  failure ??= script.failure;
   await lifecycle.end(info, (error) => {
     failure ??= { error };
   });
@@ -105,40 +99,51 @@ export async function collect<S extends Scope = Scope, In = Message>(
 }
 
 function defaultOutcome(event: Event): Outcome {
-  return event.type === "websocket.accept" ? "accepted" : event.type === "websocket.send" ? "sent" : "dropped";
+  return OUTCOMES[event.type];
 }
 
+const OUTCOMES: Readonly<Record<Event["type"], Outcome>> = {
+  "websocket.accept": "accepted",
+  "websocket.send": "sent",
+  "websocket.subscribe": "subscribed",
+  "websocket.unsubscribe": "unsubscribed",
+  "websocket.publish": "published",
+  "websocket.close": "dropped",
+  "websocket.reject": "dropped",
+};
+
 /**
- * The receiver collect() hands the handler: the scripted inputs, then the end. It carries the
- * runtime's receiver mark, so `merge()` ends with it as it would on a real connection.
+ * The inputs, fed to a receiver of the runtime's kind as the handler reads them (one ahead), so
+ * `merge()` ends with it and a push-only handler discards them, as on a real connection.
  */
-class ScriptedReceiver<T> implements AsyncIterableIterator<T> {
-  readonly [kReceiver] = true;
-  readonly #inputs: AsyncIterator<T> | Iterator<T>;
+class Script<T> {
+  readonly receiver: Receiver<T>;
+  /** Every input was handed over and the receiver finished. */
   ended = false;
+  /** What reading the inputs threw: collect() rejects with it. */
+  failure: { error: unknown } | undefined;
+  readonly #inputs: Iterable<T> | AsyncIterable<T>;
+  #resume: (() => void) | undefined;
 
   constructor(inputs: Iterable<T> | AsyncIterable<T>) {
-    this.#inputs = Symbol.asyncIterator in inputs ? inputs[Symbol.asyncIterator]() : inputs[Symbol.iterator]();
+    this.#inputs = inputs;
+    this.receiver = new Receiver<T>(1, {
+      pause: () => {},
+      resume: () => this.#resume?.(),
+      firstRead: () =>
+        void this.#feed().catch((error: unknown) => {
+          this.failure = { error };
+          this.receiver.end();
+        }),
+    });
   }
 
-  async next(): Promise<IteratorResult<T>> {
-    if (this.ended) return { done: true, value: undefined };
-    const result = await this.#inputs.next();
-    if (result.done) this.ended = true;
-    return result.done ? { done: true, value: undefined } : result;
-  }
-
-  /** A push-only handler (see core's `websocket()`) will not read: the inputs are dropped. */
-  discard(): void {
+  async #feed(): Promise<void> {
+    for await (const input of this.#inputs) {
+      if (!this.receiver.push(input)) return;
+      if (this.receiver.queued > 0) await new Promise<void>((resolve) => (this.#resume = resolve));
+    }
     this.ended = true;
-  }
-
-  /** Like the runtime's receiver, a `break` leaves it readable. */
-  async return(): Promise<IteratorResult<T>> {
-    return { done: true, value: undefined };
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
+    this.receiver.finish();
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { AcceptOptions, PendingUpgrade, RequestInfo, SocketEvents, TransportSocket } from "@scallion/core";
+import type { AcceptOptions, PendingUpgrade, RequestInfo, SocketEvents, TransportSocket } from "@scallion/core/transport";
 import type { HandshakeResponse } from "./errors.js";
 import { Pipe } from "./_pipe.js";
 import type { Frame } from "./_pipe.js";

@@ -1,5 +1,6 @@
 import type { CloseOptions, Handler, Message, Server, ServerStats, UpgradeOptions } from "@scallion/core";
-import { Runtime, serve } from "@scallion/core";
+import { serve } from "@scallion/core";
+import { Runtime } from "@scallion/core/transport";
 import type { TestClient, TransportName } from "./client.js";
 import type { ClientOptions } from "./_client-options.js";
 import { checkPath } from "./_client-options.js";

@@ -460,10 +460,13 @@ export function lifecycleTests(transport: TransportName): void {
 
     it("a push-only handler's unread messages are discarded and counted, not queued", async () => {
       await using srv = server(
-        websocket(async function* () {
-          yield send("ready");
-          await new Promise(() => {});
-        }),
+        websocket(
+          async function* () {
+            yield send("ready");
+            await new Promise(() => {});
+          },
+          { receive: false },
+        ),
         { maxQueue: 2 },
       );
       const client = await srv.connect("/");

@@ -148,9 +148,12 @@ describe("collect()", () => {
   });
 
   it("drops the inputs of a push-only handler, as the runtime discards them", async () => {
-    const pushOnly = websocket(async function* () {
-      yield send("pushed");
-    });
+    const pushOnly = websocket(
+      async function* () {
+        yield send("pushed");
+      },
+      { receive: false },
+    );
     expect(await collect(pushOnly, testScope(), ["ignored"])).toEqual([send("pushed")]);
   });
 

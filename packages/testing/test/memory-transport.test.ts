@@ -1,4 +1,4 @@
-import type { SocketEvents } from "@scallion/core";
+import type { SocketEvents } from "@scallion/core/transport";
 import { accept, send, websocket } from "@scallion/core";
 import { describe, expect, it, vi } from "vitest";
 import type { MemoryPeerEvents } from "../src/index.js";

@@ -6,7 +6,7 @@ import { WebSocketServer } from "ws";
 import type { Message } from "../events.js";
 import type { RequestInfo } from "../scope.js";
 import { frame } from "../frame.js";
-import type { Encoded } from "../topics.js";
+import type { Encoded } from "../frame.js";
 import type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "../transport.js";
 
 /** Options of the `ws` transport. */

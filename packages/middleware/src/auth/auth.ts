@@ -1,6 +1,6 @@
-import type { Event, Handler, Scope } from "@scallion/core";
+import type { Event, Middleware, Scope } from "@scallion/core";
 import { close, deferred, extendScope, OptionError, reject } from "@scallion/core";
-import { checkOptionNames } from "../_options.js";
+import { checkOptions, oneOf, optionChecks } from "@scallion/core/options";
 import { respond } from "../_respond.js";
 import type { Extractor } from "./extractors.js";
 import { bearer } from "./extractors.js";
@@ -28,9 +28,16 @@ export interface AuthOptions<V extends Verify> {
 }
 
 /** The middleware type of {@link auth}: puts `user` on the scope for everything after it. */
-export type AuthMiddleware<U> = <S extends Scope, In>(next: Handler<S & { readonly user: U }, In>) => Handler<S, In>;
+export type AuthMiddleware<U> = Middleware<{ readonly user: U }>;
 
-const FAIL_WITH = ["reject", "close"];
+const authChecks = {
+  verify: optionChecks.function,
+  from: (v: unknown) =>
+    typeof v === "function" || (Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === "function"))
+      ? undefined
+      : "an extractor such as bearer(), or a non-empty list of them",
+  failWith: oneOf("reject", "close"),
+};
 
 /**
  * Authenticates the upgrade request before the handler runs: a credential taken `from` the
@@ -45,21 +52,17 @@ const FAIL_WITH = ["reject", "close"];
  * });
  */
 export function auth<V extends Verify>(options: AuthOptions<V>): AuthMiddleware<UserOf<V>> {
-  checkOptionNames("auth()", options, ["verify", "from", "failWith"]);
+  checkOptions("auth()", options, authChecks);
   const { verify, from = bearer(), failWith = "reject" } = options;
   if (typeof verify !== "function") throw new OptionError("auth()", "verify", "must be a function");
   const extractors: readonly Extractor[] = typeof from === "function" ? [from] : from;
-  if (!Array.isArray(extractors) || extractors.length === 0 || !extractors.every((e) => typeof e === "function")) {
-    throw new OptionError("auth()", "from", "must be an extractor such as bearer(), or a non-empty list of them");
-  }
-  if (!FAIL_WITH.includes(failWith)) throw new OptionError("auth()", "failWith", 'must be "reject" or "close"');
   const challenges = extractors.flatMap((e) => (e.challenge === undefined ? [] : [e.challenge]));
   const failure: Event =
     failWith === "close"
       ? close(4401, "unauthorized")
       : reject(401, "Unauthorized", challenges.length > 0 ? { "WWW-Authenticate": challenges.join(", ") } : undefined);
 
-  return <S extends Scope, In>(next: Handler<S & { readonly user: UserOf<V> }, In>): Handler<S, In> =>
+  return (next) =>
     function authenticate(scope, receiver) {
       let credential: string | undefined;
       for (const extract of extractors) if ((credential = extract(scope)) !== undefined) break;

@@ -1,7 +1,6 @@
 import type { Scope } from "@scallion/core";
-import { OptionError } from "@scallion/core";
 import type { AuthMiddleware, UserOf } from "./auth.js";
-import { checkOptionNames } from "../_options.js";
+import { checkOptions, oneOf } from "@scallion/core/options";
 import { auth } from "./auth.js";
 import type { Extractor } from "./extractors.js";
 import { MAX_CREDENTIAL_LENGTH } from "./extractors.js";
@@ -17,6 +16,14 @@ export interface BasicOptions {
   failWith?: "reject" | "close";
 }
 
+const basicChecks = {
+  realm: (v: unknown) =>
+    typeof v === "string" && v !== "" && !/["\\\p{Cc}]/u.test(v)
+      ? undefined
+      : "a non-empty string without quotes, backslashes or control characters",
+  failWith: oneOf("reject", "close"),
+};
+
 const BASIC = /^Basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i;
 
 /**
@@ -29,11 +36,8 @@ const BASIC = /^Basic[ \t]+([A-Za-z0-9+/]+={0,2})[ \t]*$/i;
  */
 export function basic<V extends VerifyBasic>(verify: V, options: BasicOptions = {}): AuthMiddleware<UserOf<V>> {
   if (typeof verify !== "function") throw new TypeError("basic(): verify must be a function");
-  checkOptionNames("basic()", options, ["realm", "failWith"]);
+  checkOptions("basic()", options, basicChecks);
   const { realm = "Scallion", failWith } = options;
-  if (typeof realm !== "string" || realm === "" || /["\\\p{Cc}]/u.test(realm)) {
-    throw new OptionError("basic()", "realm", "must be a non-empty string without quotes, backslashes or control characters");
-  }
   const from: Extractor = Object.assign(
     function basicCredentials(scope: Scope) {
       const header = scope.headers.authorization;

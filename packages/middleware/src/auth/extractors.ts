@@ -1,6 +1,6 @@
 import type { Scope } from "@scallion/core";
 import type { Secret } from "../cookie.js";
-import { checkOptionNames } from "../_options.js";
+import { checkOptions } from "@scallion/core/options";
 import { cookieValues, secretList, unsignCookie } from "../cookie.js";
 
 /**
@@ -63,7 +63,8 @@ export interface CookieOptions {
  */
 export function cookie(name: string, options: CookieOptions): Extractor {
   if (typeof name !== "string" || name === "") throw new TypeError("cookie(): name must be a non-empty string");
-  checkOptionNames("cookie()", options, ["secret"]);
+  if (options === undefined) throw new TypeError("cookie(): options must be an object with the secret");
+  checkOptions("cookie()", options, { secret: () => undefined });
   const secrets = secretList(options.secret, "cookie()");
   return function signedCookie(scope: Scope) {
     for (const value of cookieValues(scope.headers.cookie, name)) {
