@@ -16,10 +16,6 @@ export class Emitter<Events extends { [K in keyof Events]: unknown[] }> {
     this.#listeners.get(event)?.delete(listener as Listener);
   }
 
-  count(event: keyof Events): number {
-    return this.#listeners.get(event)?.size ?? 0;
-  }
-
   emit<K extends keyof Events>(event: K, ...args: Events[K]): void {
     const set = this.#listeners.get(event);
     if (set === undefined) return;

@@ -11,7 +11,6 @@ export { ClientError, isClientError } from "./errors.js";
 export type { ClientErrorCode } from "./errors.js";
 export { DEFAULT_STOP_CODES } from "./options.js";
 export type { ClientOptions, PingOptions, ReconnectOptions } from "./options.js";
-export { BoundedQueue } from "./queue.js";
 export { json } from "./schema.js";
 export type { Incoming, Infer, Outgoing, SafeParseResult, Schema } from "./schema.js";
 export { resolveUrl } from "./url.js";

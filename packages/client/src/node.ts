@@ -9,7 +9,6 @@ import { platformWebSocket } from "./websocket.js";
 
 export {
   backoffDelay,
-  BoundedQueue,
   Client,
   ClientError,
   DEFAULT_BACKOFF,

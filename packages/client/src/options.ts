@@ -1,5 +1,6 @@
+import type { OptionCheck } from "@scallion/core/options";
+import { checkOptions, optionChecks } from "@scallion/core/options";
 import type { BackoffOptions } from "./backoff.js";
-import { ClientError } from "./errors.js";
 import type { Schema } from "./schema.js";
 import type { WebSocketConstructor } from "./websocket.js";
 
@@ -59,54 +60,46 @@ export interface ClientOptions<I extends Schema | undefined = undefined, O exten
   WebSocket?: WebSocketConstructor;
 }
 
-type Check = (value: unknown) => boolean;
-const duration: Check = (v) => typeof v === "number" && v > 0 && v < Infinity;
-const count: Check = (v) => Number.isInteger(v) && (v as number) >= 0;
+const duration = (v: unknown) => (typeof v === "number" && v > 0 && v < Infinity ? undefined : "a positive number of ms");
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null;
-const optional = (check: Check): Check => (v) => v === undefined || check(v);
+const schema = (v: unknown) => (isObject(v) && typeof v.safeParse === "function" ? undefined : "a schema with safeParse");
 
-const reconnectChecks: Record<string, [Check, string]> = {
-  min: [duration, "a positive number of ms"],
-  max: [duration, "a positive number of ms"],
-  factor: [(v) => typeof v === "number" && v >= 1 && v < Infinity, "a number ≥ 1"],
-  maxAttempts: [(v) => v === Infinity || count(v), "a whole number or Infinity"],
-  stopOn: [(v) => Array.isArray(v) && v.every(Number.isInteger), "an array of close codes"],
-  resetAfter: [(v) => typeof v === "number" && v >= 0, "a number of ms"],
+const reconnectChecks: Record<string, OptionCheck> = {
+  min: duration,
+  max: duration,
+  factor: (v) => (typeof v === "number" && v >= 1 && v < Infinity ? undefined : "a number ≥ 1"),
+  maxAttempts: (v) => (v === Infinity || optionChecks.wholeNumber(v) === undefined ? undefined : "a whole number or Infinity"),
+  stopOn: (v) => (Array.isArray(v) && v.every(Number.isInteger) ? undefined : "an array of close codes"),
+  resetAfter: (v) => (typeof v === "number" && v >= 0 ? undefined : "a number of ms"),
 };
 
-const checks: Record<string, [Check, string]> = {
-  base: [(v) => typeof v === "string", "a string"],
-  protocols: [(v) => typeof v === "string" || (Array.isArray(v) && v.every((p) => typeof p === "string")), "a string or strings"],
-  headers: [isObject, "an object"],
-  incoming: [(v) => isObject(v) && typeof v.safeParse === "function", "a schema with safeParse"],
-  outgoing: [(v) => isObject(v) && typeof v.safeParse === "function", "a schema with safeParse"],
-  reconnect: [(v) => typeof v === "boolean" || (isObject(v) && checkAll("reconnect.", v, reconnectChecks)), "a boolean or object"],
-  maxQueue: [count, "a whole number"],
-  connectTimeout: [duration, "a positive number of ms"],
-  idleTimeout: [duration, "a positive number of ms"],
-  ping: [
-    (v) =>
-      isObject(v) &&
-      (typeof v.message === "string" || typeof v.message === "function") &&
-      optional(duration)(v.interval) &&
-      (v.pong === undefined || typeof v.pong === "string" || typeof v.pong === "function"),
-    "{ message, interval?, pong? }",
-  ],
-  WebSocket: [(v) => typeof v === "function", "a WebSocket class"],
+const checks: Record<string, OptionCheck> = {
+  base: (v) => (typeof v === "string" ? undefined : "a string"),
+  protocols: (v) =>
+    typeof v === "string" || (Array.isArray(v) && v.every((p) => typeof p === "string")) ? undefined : "a string or strings",
+  headers: optionChecks.object,
+  incoming: schema,
+  outgoing: schema,
+  reconnect: (v) => {
+    if (typeof v === "boolean") return undefined;
+    if (!isObject(v)) return "a boolean or an object";
+    checkOptions("createClient()", v, reconnectChecks, "reconnect.");
+    return undefined;
+  },
+  maxQueue: optionChecks.wholeNumber,
+  connectTimeout: duration,
+  idleTimeout: duration,
+  ping: (v) =>
+    isObject(v) &&
+    (typeof v.message === "string" || typeof v.message === "function") &&
+    (v.interval === undefined || duration(v.interval) === undefined) &&
+    (v.pong === undefined || typeof v.pong === "string" || typeof v.pong === "function")
+      ? undefined
+      : "{ message, interval?, pong? }",
+  WebSocket: optionChecks.function,
 };
 
-function checkAll(prefix: string, options: Record<string, unknown>, table: Record<string, [Check, string]>): true {
-  for (const [name, value] of Object.entries(options)) {
-    const entry = table[name];
-    if (entry === undefined) throw new ClientError("SCALLION_INVALID_OPTION", `createClient(): unknown option "${prefix}${name}"`);
-    if (value !== undefined && !entry[0](value)) {
-      throw new ClientError("SCALLION_INVALID_OPTION", `createClient(): option "${prefix}${name}" must be ${entry[1]}`);
-    }
-  }
-  return true;
-}
-
-/** Throws a `SCALLION_INVALID_OPTION` {@link ClientError} naming the first option it cannot use. */
+/** Throws an `OptionError` (code `SCALLION_INVALID_OPTION`) naming the first option it cannot use. */
 export function checkClientOptions(options: object): void {
-  checkAll("", options as Record<string, unknown>, checks);
+  checkOptions("createClient()", options, checks);
 }

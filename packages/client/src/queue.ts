@@ -21,11 +21,6 @@ export class BoundedQueue<T> {
     return true;
   }
 
-  /** Removes and returns the oldest item. */
-  shift(): T | undefined {
-    return this.#items.shift();
-  }
-
   /** Empties the queue and returns what it held, oldest first. */
   drain(): T[] {
     return this.#items.splice(0);

@@ -1,4 +1,5 @@
-import type { AcceptEvent, Event, Message, Outcome, PublishEvent } from "./events.js";
+import type { AcceptEvent, Event, Message, Outcome } from "./events.js";
+import { notAnEvent } from "./events.js";
 import { isCloseError } from "./errors.js";
 import type { Encoded } from "./frame.js";
 import type { Handler } from "./handler.js";
@@ -6,9 +7,11 @@ import { Driver } from "./drive.js";
 import type { Performer } from "./drive.js";
 import { Handshake } from "./handshake.js";
 import { ponged } from "./heartbeat.js";
+import type { Ending } from "./ending.js";
+import { reportEnd } from "./ending.js";
 import type { CloseCause, CloseInfo } from "./lifecycle.js";
 import { Lifecycle } from "./lifecycle.js";
-import { joinPath, leavePath, Membership } from "./membership.js";
+import { joinPath, leavePath, Membership, publish } from "./membership.js";
 import { Outbox } from "./outbox.js";
 import type { ReceiverControl } from "./receiver.js";
 import { Receiver } from "./receiver.js";
@@ -19,15 +22,6 @@ import type { Subscriber } from "./topics.js";
 import type { PendingUpgrade, SocketEvents } from "./transport.js";
 
 type State = "handshake" | "open" | "closing" | "closed";
-
-/** Why the server ended a connection, recorded when it decides, reported when the socket is gone. */
-interface Ending {
-  readonly cause: CloseCause;
-  readonly code: number;
-  readonly reason: string;
-  readonly error?: unknown;
-  readonly status?: number;
-}
 
 /**
  * One connection: its state from handshake to closed, the events its handler yields carried out,
@@ -46,7 +40,6 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
   #membership: Membership | undefined;
   #state: State = "handshake";
   #ending: Ending | undefined;
-  #closeTimer: NodeJS.Timeout | undefined;
   /** The handler yielded after a "dropped": the next such yield finishes it. */
   #dropped = false;
   pingSentAt = 0;
@@ -87,8 +80,7 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
   }
 
   get bytes(): { readonly in: number; readonly out: number } {
-    const socket = this.#outbox?.socket;
-    return { in: socket?.bytesRead ?? 0, out: socket?.bytesWritten ?? 0 };
+    return this.#outbox?.bytes ?? { in: 0, out: 0 };
   }
 
   start(app: Handler): void {
@@ -117,17 +109,26 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
         if (this.#state === "handshake") this.#open();
         this.#close("server", event.code, event.reason);
         return "dropped";
-      case "websocket.send":
+      case "websocket.send": {
+        const data = event.text ?? event.bytes;
+        if (data === undefined) throw notAnEvent(event);
+        return this.#accepted() ? (this.#outbox as Outbox).send(data) : "dropped";
+      }
       case "websocket.subscribe":
+        return this.#accepted() ? this.#topics().join(event.topic) : "dropped";
       case "websocket.unsubscribe":
+        return this.#accepted() ? this.#topics().leave(event.topic) : "dropped";
       case "websocket.publish":
-        // Any of these first accepts the handshake implicitly.
-        if (this.#state === "handshake") this.#open();
-        if ((this.#state as State) !== "open") return "dropped";
-        return this.#carryOut(event);
+        return this.#accepted() ? publish(this.#runtime.topics, event, this.id) : "dropped";
       default:
         throw notAnEvent(event);
     }
+  }
+
+  /** Whether the connection is open, accepting the handshake first if it is still undecided. */
+  #accepted(): boolean {
+    if (this.#state === "handshake") this.#open();
+    return this.#state === "open";
   }
 
   complete(): void {
@@ -155,24 +156,6 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
     }
   }
 
-  #carryOut(event: Event): Outcome | Promise<Outcome> {
-    switch (event.type) {
-      case "websocket.send": {
-        const data = event.text ?? event.bytes;
-        if (data === undefined) throw notAnEvent(event);
-        return (this.#outbox as Outbox).send(data);
-      }
-      case "websocket.subscribe":
-        return this.#topics().join(event.topic);
-      case "websocket.unsubscribe":
-        return this.#topics().leave(event.topic);
-      case "websocket.publish":
-        return this.#publish(event);
-      default:
-        throw notAnEvent(event);
-    }
-  }
-
   /**
    * The connection is over. Publishing and leaving topics need no socket and are still carried
    * out (a handler's finally block announcing that its user left). Anything else is dropped: the
@@ -182,7 +165,7 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
   #performAfterEnd(event: Event): Outcome | Promise<Outcome> {
     switch (event.type) {
       case "websocket.publish":
-        return this.#publish(event);
+        return publish(this.#runtime.topics, event, this.id);
       case "websocket.unsubscribe":
         return this.#topics().leave(event.topic);
       case "websocket.close":
@@ -194,12 +177,6 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
         this.#dropped = true;
         return "dropped";
     }
-  }
-
-  #publish(event: PublishEvent): Promise<Outcome> {
-    const data = event.text ?? event.bytes;
-    const exclude = event.exceptSelf ? [this.id] : undefined;
-    return this.#runtime.topics.publish({ topic: event.topic, data, exclude }).then(() => "published");
   }
 
   #topics(): Membership {
@@ -241,10 +218,7 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
     if (this.#state !== "open") return;
     this.#state = "closing";
     this.#ending = { cause, code, reason, error };
-    const socket = (this.#outbox as Outbox).socket;
-    socket.close(code, reason);
-    this.#closeTimer = setTimeout(() => socket.terminate(), this.#runtime.options.closeTimeout);
-    this.#closeTimer.unref();
+    (this.#outbox as Outbox).close(code, reason);
   }
 
   /** Server shutdown: the receiver ends, the close frame follows every send already made. */
@@ -313,33 +287,14 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
     this.#state = "closed";
     this.#handshake?.cancel();
     this.#handshake = undefined;
-    clearTimeout(this.#closeTimer);
     this.#receiver.end();
     this.#outbox?.fail();
     const runtime = this.#runtime;
     if (wasOpen) leavePath(runtime.topics, this, this.scope.path);
     this.#membership?.leaveAll();
     const info: CloseInfo = this.#ending ?? { code, reason, cause: "client" };
-    const counters = runtime.counters;
     const bytes = this.bytes;
-    counters.bytesIn += bytes.in;
-    counters.bytesOut += bytes.out;
     this.#outbox = undefined;
-    if (info.status !== undefined) counters.rejectedWith(info.status);
-    else counters.closes[info.cause]++;
-    this.#lifecycle
-      .end(info, (error, hook) => runtime.logger.error({ connection: this.id, err: error }, `${hook} hook threw`))
-      .finally(() => runtime.ended(this, wasOpen))
-      .catch(() => {});
+    reportEnd(runtime, this, this.#lifecycle, info, bytes, wasOpen);
   }
-}
-
-function notAnEvent(value: unknown): TypeError {
-  let shown: string;
-  try {
-    shown = JSON.stringify(value) ?? String(value);
-  } catch {
-    shown = String(value);
-  }
-  return new TypeError(`handler yielded ${shown.slice(0, 100)}, which is not an event: yield send(…), close(…) …`);
 }

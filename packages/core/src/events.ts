@@ -202,3 +202,14 @@ function describe(value: unknown): string {
   if (typeof value === "object") return value.constructor?.name ?? "object";
   return typeof value;
 }
+
+/** What a handler that yielded something other than an event is told, at its `yield`. */
+export function notAnEvent(value: unknown): TypeError {
+  let shown: string;
+  try {
+    shown = JSON.stringify(value) ?? String(value);
+  } catch {
+    shown = String(value);
+  }
+  return new TypeError(`handler yielded ${shown.slice(0, 100)}, which is not an event: yield send(…), close(…) …`);
+}

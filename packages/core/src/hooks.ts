@@ -3,8 +3,8 @@ import type { AcceptEvent, CloseEvent, Message, RejectEvent } from "./events.js"
 import type { Handler, Middleware, Through } from "./handler.js";
 import type { CloseInfo, DisconnectInfo } from "./lifecycle.js";
 import { lifecycleOf } from "./lifecycle.js";
-import { connectionReceiver } from "./map-receiver.js";
 import { checkOptions, optionChecks } from "./option-check.js";
+import { isConnectionReceiver } from "./receiver.js";
 import type { Scope } from "./scope.js";
 
 /** What `onConnect` may decide; nothing leaves the decision to the handler. */
@@ -80,8 +80,8 @@ export function websocket<S extends Scope = Scope, In = Message>(
   const hooked = hooks(hookOptions)(handler);
   if (receive) return hooked;
   return function pushOnly(scope, receiver) {
-    // A receiver that is not the runtime's (a harness's own iterable) has nothing to discard.
-    connectionReceiver(receiver)?.discard();
+    // A receiver that is not a connection's (a harness's own iterable) has nothing to discard.
+    if (isConnectionReceiver(receiver)) receiver.discard();
     return hooked(scope, receiver);
   };
 }

@@ -25,12 +25,14 @@ export type { CloseCause, CloseInfo, ConnectionLifecycle, DisconnectInfo, Lifecy
 export { merge } from "./merge.js";
 export type { Tagged } from "./merge.js";
 export { mapReceiver, SKIP } from "./map-receiver.js";
+export type { ConnectionReceiver } from "./receiver.js";
 export { deferred } from "./deferred.js";
 export type { Deferral } from "./deferred.js";
 export { serve } from "./serve.js";
 export type { Server, ServerAddress, ServeOptions } from "./serve.js";
 export { attach, upgradeHandler } from "./upgrade.js";
-export type { Endpoint, UpgradeHandler, UpgradeOptions } from "./upgrade.js";
+export type { UpgradeHandler, UpgradeOptions } from "./upgrade.js";
+export type { Endpoint } from "./endpoint.js";
 export type { CloseOptions, RuntimeOptions } from "./runtime.js";
 export type { TrustProxy } from "./client-address.js";
 export type { ServerStats } from "./stats.js";

@@ -1,4 +1,4 @@
-import { Receiver } from "./receiver.js";
+import { isConnectionReceiver } from "./receiver.js";
 
 /** Returned by a {@link mapReceiver} function to leave a message out. */
 export const SKIP: unique symbol = Symbol("scallion.skip");
@@ -22,7 +22,10 @@ export function mapReceiver<A, B>(receiver: AsyncIterable<A>, map: Mapper<A, B>)
   });
 }
 
-/** What {@link mapReceiver} returns: the source it reads and the one function it maps with. */
+/**
+ * What {@link mapReceiver} returns: the source it reads and the one function it maps with. Over a
+ * connection's receiver it is a `ConnectionReceiver` too.
+ */
 class MappedReceiver<B> implements AsyncIterable<B> {
   readonly source: AsyncIterable<unknown>;
   readonly map: Mapper<unknown, B>;
@@ -32,19 +35,17 @@ class MappedReceiver<B> implements AsyncIterable<B> {
     this.map = map;
   }
 
+  get connection(): boolean {
+    return isConnectionReceiver(this.source);
+  }
+
+  discard(): void {
+    if (isConnectionReceiver(this.source)) this.source.discard();
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<B> {
     return new MappedIterator(this.source[Symbol.asyncIterator](), this.map);
   }
-}
-
-/**
- * The runtime's receiver behind `receiver`, however often it was mapped; undefined for any other
- * iterable (a handler's own generator, or a receiver of another copy of this package).
- */
-export function connectionReceiver(receiver: AsyncIterable<unknown>): Receiver<unknown> | undefined {
-  let source = receiver;
-  while (source instanceof MappedReceiver) source = source.source;
-  return source instanceof Receiver ? (source as Receiver<unknown>) : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Outcome } from "./events.js";
+import type { Outcome, PublishEvent } from "./events.js";
 import type { Logger } from "./logger.js";
 import type { Subscriber, Topics } from "./topics.js";
 import { INTERNAL_PREFIX } from "./topics.js";
@@ -45,4 +45,11 @@ export function joinPath(topics: Topics, subscriber: Subscriber, path: string, l
 
 export function leavePath(topics: Topics, subscriber: Subscriber, path: string): void {
   void topics.remove(INTERNAL_PREFIX + path, subscriber)?.catch(() => {});
+}
+
+/** Carries out a connection's `publish()`: to every subscriber on every node (the publisher too, unless `exceptSelf`). */
+export function publish(topics: Topics, event: PublishEvent, publisher: string): Promise<Outcome> {
+  const data = event.text ?? event.bytes;
+  const exclude = event.exceptSelf ? [publisher] : undefined;
+  return topics.publish({ topic: event.topic, data, exclude }).then(() => "published");
 }

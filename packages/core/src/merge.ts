@@ -1,4 +1,4 @@
-import { connectionReceiver } from "./map-receiver.js";
+import { isConnectionReceiver } from "./receiver.js";
 
 /** One value from a merged source, tagged with the source's name or position. */
 export interface Tagged<K, V> {
@@ -59,7 +59,7 @@ export function merge(
     entries.map(([tag, source]) => ({
       tag,
       iterator: source[Symbol.asyncIterator](),
-      isReceiver: connectionReceiver(source) !== undefined,
+      isReceiver: isConnectionReceiver(source),
       done: false,
     })),
   );

@@ -15,11 +15,18 @@ export class Outbox {
   readonly #counters: Counters;
   /** Resumes a handler paused by backpressure. */
   #drained: ((outcome: Outcome) => void) | undefined;
+  /** Terminates the socket if the closing handshake does not finish in time. */
+  #closeTimer: NodeJS.Timeout | undefined;
 
   constructor(socket: TransportSocket, options: ResolvedRuntimeOptions, counters: Counters) {
     this.socket = socket;
     this.#options = options;
     this.#counters = counters;
+  }
+
+  /** Wire bytes read and written so far. */
+  get bytes(): { readonly in: number; readonly out: number } {
+    return { in: this.socket.bytesRead ?? 0, out: this.socket.bytesWritten ?? 0 };
   }
 
   /** A yielded send: "sent" at once below the mark, or a promise that settles when the socket drains. */
@@ -58,8 +65,17 @@ export class Outbox {
     return true;
   }
 
+  /** Starts the closing handshake: the close frame goes out after everything sent before it. */
+  close(code: number, reason: string): void {
+    const socket = this.socket;
+    socket.close(code, reason);
+    this.#closeTimer = setTimeout(() => socket.terminate(), this.#options.closeTimeout);
+    this.#closeTimer.unref();
+  }
+
   /** The connection is gone: a handler waiting for the socket to drain learns its send was dropped. */
   fail(): void {
+    clearTimeout(this.#closeTimer);
     this.#drained?.("dropped");
     this.#drained = undefined;
   }

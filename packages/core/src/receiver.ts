@@ -1,5 +1,22 @@
 import type { Message } from "./events.js";
 
+/**
+ * The receiver the runtime hands a handler, and any `mapReceiver()` of it: a public, typed
+ * contract rather than a hidden mark, so that a second copy of this package (or a test harness)
+ * recognises it too. `connection` is true only where `discard()` reaches the connection.
+ */
+export interface ConnectionReceiver<T = Message> extends AsyncIterable<T> {
+  /** It ends when the connection does: `merge()` ends with it. */
+  readonly connection: true;
+  /** From now on, what the client sends is dropped (and counted), never queued: for a handler that never reads. */
+  discard(): void;
+}
+
+/** Whether `value` is a {@link ConnectionReceiver}, of this copy of the package or of another. */
+export function isConnectionReceiver(value: unknown): value is ConnectionReceiver<unknown> {
+  return typeof value === "object" && value !== null && (value as { connection?: unknown }).connection === true;
+}
+
 /** Flow control the receiver asks of its transport. */
 export interface ReceiverControl {
   /** The queue is full: stop reading the socket. */
@@ -34,7 +51,7 @@ const FINISHING = 16;
  * A push-only handler (`websocket(handler, { receive: false })`) has it {@link Receiver.discard}
  * messages instead: they are dropped and counted, never queued.
  */
-export class Receiver<T = Message> implements AsyncIterableIterator<T> {
+export class Receiver<T = Message> implements AsyncIterableIterator<T>, ConnectionReceiver<T> {
   /** Made when a message arrives with nobody waiting: a handler that keeps up never needs one. */
   #queue: T[] | undefined;
   #waiting: ((result: IteratorResult<T>) => void) | undefined;
@@ -45,6 +62,10 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T> {
   constructor(maxQueue: number, control: ReceiverControl) {
     this.#maxQueue = maxQueue;
     this.#control = control;
+  }
+
+  get connection(): true {
+    return true;
   }
 
   /** Messages waiting to be read. */

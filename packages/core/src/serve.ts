@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 import { checkOptions, optionChecks } from "./option-check.js";
 import type { Handler } from "./handler.js";
 import type { CloseOptions } from "./runtime.js";
-import type { Endpoint, UpgradeOptions } from "./upgrade.js";
+import type { Endpoint } from "./endpoint.js";
+import { exposeEndpoint } from "./endpoint.js";
+import type { UpgradeOptions } from "./upgrade.js";
 import { createUpgradeHandler, upgradeOptionChecks } from "./upgrade.js";
 
 /** Options of {@link serve}. */
@@ -99,16 +101,5 @@ export async function serve(app: Handler, options: ServeOptions = {}): Promise<S
           address: { host: bound.address, port: bound.port },
           url: `ws://${bound.family === "IPv6" ? `[${bound.address}]` : bound.address}:${bound.port}`,
         };
-  return {
-    ...where,
-    get connections() {
-      return upgrade.connections;
-    },
-    stats: () => upgrade.stats(),
-    publish: (topic, data) => upgrade.publish(topic, data),
-    broadcast: (path, data, broadcastOptions) => upgrade.broadcast(path, data, broadcastOptions),
-    count: (topic) => upgrade.count(topic),
-    close,
-    [Symbol.asyncDispose]: () => close(),
-  };
+  return exposeEndpoint({ ...where, [Symbol.asyncDispose]: () => close() }, upgrade, close);
 }

@@ -2,9 +2,9 @@ import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Duplex } from "node:stream";
 import { WsTransport } from "./adapters/ws.js";
 import { checkOptions, optionChecks } from "./option-check.js";
-import type { Message } from "./events.js";
+import type { Endpoint } from "./endpoint.js";
+import { exposeEndpoint } from "./endpoint.js";
 import type { Handler } from "./handler.js";
-import type { ServerStats } from "./stats.js";
 import type { CloseOptions, RuntimeOptions } from "./runtime.js";
 import { Runtime, runtimeOptionChecks } from "./runtime.js";
 
@@ -25,22 +25,6 @@ export const upgradeOptionChecks = {
   perMessageDeflate: optionChecks.boolean,
 };
 
-/** WebSocket connections served beside an HTTP app; what {@link attach} returns. */
-export interface Endpoint {
-  /** Open connections. */
-  readonly connections: number;
-  /** Connections, queues, buffers and counters; see {@link ServerStats}. */
-  stats(): ServerStats;
-  /** Publishes to every subscriber of `topic` on every node (from an HTTP route, a timer …). */
-  publish(topic: string, data: Message): Promise<void>;
-  /** Sends to every connection on `path`, on every node, except the connection ids in `exclude`. */
-  broadcast(path: string, data: Message, options?: { exclude?: string | readonly string[] }): Promise<void>;
-  /** Connections subscribed to `topic`, across every node sharing the pub/sub engine. */
-  count(topic: string): Promise<number>;
-  /** Graceful shutdown of the WebSocket connections (see `CloseOptions`); the HTTP server is yours. */
-  close(options?: CloseOptions): Promise<void>;
-}
-
 /** A Node `'upgrade'` listener that serves an app, with the endpoint's count and shutdown. */
 export interface UpgradeHandler extends Endpoint {
   (req: IncomingMessage, socket: Duplex, head: Buffer): void;
@@ -55,14 +39,7 @@ export function createUpgradeHandler(app: Handler, options: UpgradeOptions, wher
     const pending = transport.upgrade(req, socket, head);
     if (pending !== undefined) runtime.handle(pending);
   };
-  return Object.defineProperties(handle, {
-    connections: { get: () => runtime.connections, enumerable: true },
-    stats: { value: () => runtime.stats(), enumerable: true },
-    publish: { value: runtime.publish.bind(runtime), enumerable: true },
-    broadcast: { value: runtime.broadcast.bind(runtime), enumerable: true },
-    count: { value: runtime.count.bind(runtime), enumerable: true },
-    close: { value: (closeOptions?: CloseOptions) => runtime.close(closeOptions), enumerable: true },
-  }) as UpgradeHandler;
+  return exposeEndpoint(handle, runtime, (closeOptions?: CloseOptions) => runtime.close(closeOptions));
 }
 
 /**
@@ -92,18 +69,9 @@ export function attach(app: Handler, server: HttpServer, options: UpgradeOptions
   checkOptions("attach()", options, upgradeOptionChecks);
   const handler = createUpgradeHandler(app, options, "attach()");
   server.on("upgrade", handler);
-  return {
-    get connections() {
-      return handler.connections;
-    },
-    stats: () => handler.stats(),
-    publish: (topic, data) => handler.publish(topic, data),
-    broadcast: (path, data, broadcastOptions) => handler.broadcast(path, data, broadcastOptions),
-    count: (topic) => handler.count(topic),
-    async close(closeOptions) {
-      // Stay attached while closing, so upgrades that arrive meanwhile get 503 rather than a hang.
-      await handler.close(closeOptions);
-      server.off("upgrade", handler);
-    },
-  };
+  return exposeEndpoint({}, handler, async (closeOptions?: CloseOptions) => {
+    // Stay attached while closing, so upgrades that arrive meanwhile get 503 rather than a hang.
+    await handler.close(closeOptions);
+    server.off("upgrade", handler);
+  });
 }

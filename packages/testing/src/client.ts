@@ -1,5 +1,6 @@
 import { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from "@scallion/core/transport";
 import { ConnectionClosedError, TestTimeoutError } from "./errors.js";
+import type { MemoryPeer } from "./memory-transport.js";
 
 /** A message as the test client receives it: text as a string, binary as a `Buffer`. */
 export type ClientMessage = string | Buffer;
@@ -49,14 +50,8 @@ export interface TestClient extends AsyncDisposable {
   resume(): void;
 }
 
-/** What a transport does for the client. */
-export interface ClientLink {
-  send(data: string | Uint8Array): void;
-  close(code?: number, reason?: string): void;
-  terminate(): void;
-  pause(): void;
-  resume(): void;
-}
+/** What a transport does for the client: a memory peer's methods, which the `ws` client has too. */
+export type ClientLink = MemoryPeer;
 
 interface Waiter {
   resolve(message: ClientMessage): void;

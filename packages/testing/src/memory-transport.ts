@@ -58,6 +58,15 @@ const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 type State = "connecting" | "open" | "rejected" | "aborted" | "closed";
 
+/** One end of a connection, in its closing handshake. */
+interface End {
+  sentClose: boolean;
+  /** The close frame it received, once it has. */
+  got: { code: number; reason: string } | undefined;
+  /** Where its frames go. */
+  readonly out: Pipe;
+}
+
 /**
  * One connection of the memory transport: a {@link PendingUpgrade} to hand to `runtime.handle()`
  * and the client {@link MemoryPeer} wired to it. Frames travel through two in-memory pipes with
@@ -92,11 +101,9 @@ class MemoryConnection {
   readonly #down = new Pipe((frame) => this.#toClient(frame));
   /** Client to server. */
   readonly #up = new Pipe((frame) => this.#toServer(frame));
-  #serverSentClose = false;
-  #clientSentClose = false;
-  /** The close frame each side received, once it has. */
-  #serverGot: { code: number; reason: string } | undefined;
-  #clientGot: { code: number; reason: string } | undefined;
+  /** Each end's closing handshake: the server's frames go down, the client's up. */
+  readonly #serverEnd: End = { sentClose: false, got: undefined, out: this.#down };
+  readonly #clientEnd: End = { sentClose: false, got: undefined, out: this.#up };
   /** False once the server stopped reading for good after a protocol error. */
   #serverReading = true;
 
@@ -116,13 +123,13 @@ class MemoryConnection {
     };
     this.peer = {
       send: (data) => {
-        if (this.#state !== "open" || this.#clientSentClose) return;
+        if (this.#state !== "open" || this.#clientEnd.sentClose) return;
         this.#up.push(message(data));
       },
       close: (code, reason = "") => {
         if (this.#state === "connecting") return this.#abort();
-        if (this.#state !== "open" || this.#clientSentClose) return;
-        this.#clientSentClose = true;
+        if (this.#state !== "open" || this.#clientEnd.sentClose) return;
+        this.#clientEnd.sentClose = true;
         this.#up.push({ kind: "close", code, reason });
       },
       terminate: () => (this.#state === "connecting" ? this.#abort() : this.#drop()),
@@ -169,7 +176,7 @@ class MemoryConnection {
         return down.bufferedAmount;
       },
       send: (data, done) => {
-        if (this.#state !== "open" || this.#serverSentClose) {
+        if (this.#state !== "open" || this.#serverEnd.sentClose) {
           // As `ws` does for a send on a closing socket: the callback gets an error, later.
           if (done) queueMicrotask(() => done(new Error("WebSocket is not open")));
           return;
@@ -185,14 +192,14 @@ class MemoryConnection {
         if (this.#serverReading) this.#up.resume();
       },
       ping: () => {
-        if (this.#state === "open" && !this.#serverSentClose) down.push({ kind: "ping" });
+        if (this.#state === "open" && !this.#serverEnd.sentClose) down.push({ kind: "ping" });
       },
     };
   }
 
   #serverClose(code: number | undefined, reason: string): void {
-    if (this.#state !== "open" || this.#serverSentClose) return;
-    this.#serverSentClose = true;
+    if (this.#state !== "open" || this.#serverEnd.sentClose) return;
+    this.#serverEnd.sentClose = true;
     this.#down.push({ kind: "close", code, reason });
   }
 
@@ -206,18 +213,12 @@ class MemoryConnection {
         this.#peerEvents.message(frame.data);
         return;
       case "ping":
-        if (this.#autoPong && !this.#clientSentClose) this.#up.push({ kind: "pong" });
+        if (this.#autoPong && !this.#clientEnd.sentClose) this.#up.push({ kind: "pong" });
         return;
       case "pong":
         return;
       case "close":
-        this.#clientGot = { code: frame.code ?? 1005, reason: frame.reason };
-        if (!this.#clientSentClose) {
-          // The client echoes the server's close frame, code and reason, as `ws` does.
-          this.#clientSentClose = true;
-          this.#up.push({ kind: "close", code: frame.code, reason: frame.reason });
-        }
-        this.#settle();
+        this.#closeFrame(this.#clientEnd, frame);
         return;
     }
   }
@@ -245,19 +246,24 @@ class MemoryConnection {
       case "open":
         return;
       case "close":
-        this.#serverGot = { code: frame.code ?? 1005, reason: frame.reason };
-        if (!this.#serverSentClose) {
-          this.#serverSentClose = true;
-          this.#down.push({ kind: "close", code: frame.code, reason: frame.reason });
-        }
-        this.#settle();
+        this.#closeFrame(this.#serverEnd, frame);
         return;
     }
   }
 
+  /** A close frame reached `end`: it keeps the code and, unless it closed first, echoes code and reason, as `ws` does. */
+  #closeFrame(end: End, frame: Frame & { kind: "close" }): void {
+    end.got = { code: frame.code ?? 1005, reason: frame.reason };
+    if (!end.sentClose) {
+      end.sentClose = true;
+      end.out.push({ kind: "close", code: frame.code, reason: frame.reason });
+    }
+    this.#settle();
+  }
+
   /** The connection is over once both close frames arrived, or the server no longer reads. */
   #settle(): void {
-    if (this.#clientGot !== undefined && (this.#serverGot !== undefined || !this.#serverReading)) this.#finish();
+    if (this.#clientEnd.got !== undefined && (this.#serverEnd.got !== undefined || !this.#serverReading)) this.#finish();
   }
 
   #drop(): void {
@@ -273,8 +279,8 @@ class MemoryConnection {
     this.#state = "closed";
     this.#down.clear();
     this.#up.clear();
-    const server = this.#serverGot ?? { code: 1006, reason: "" };
-    const client = this.#clientGot ?? { code: 1006, reason: "" };
+    const server = this.#serverEnd.got ?? { code: 1006, reason: "" };
+    const client = this.#clientEnd.got ?? { code: 1006, reason: "" };
     this.#server?.closed(server.code, server.reason);
     this.#peerEvents.closed(client.code, client.reason);
   }
