@@ -5,7 +5,8 @@
  *
  *   pnpm --filter @scallion/bench redis-latency
  */
-import type { PubSub, PubSubMessage } from "@scallion/core";
+import type { PubSub } from "@scallion/core";
+import type { PubSubMessage } from "@scallion/core/transport";
 import { MemoryPubSub } from "@scallion/core";
 import { createRedisPubSub } from "@scallion/redis";
 import { startRedis } from "@scallion/redis/testing";

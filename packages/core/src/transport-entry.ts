@@ -10,3 +10,5 @@ export { Receiver } from "./receiver.js";
 export type { ReceiverControl } from "./receiver.js";
 export type { Encoded } from "./frame.js";
 export { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from "./close-codes.js";
+export type { PubSubListener, PubSubMessage } from "./pubsub.js";
+export type { TrustProxy } from "./client-address.js";

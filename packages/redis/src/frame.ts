@@ -1,4 +1,5 @@
-import type { Message, PubSubMessage } from "@scallion/core";
+import type { Message } from "@scallion/core";
+import type { PubSubMessage } from "@scallion/core/transport";
 
 const TEXT = 0;
 const BINARY = 1;

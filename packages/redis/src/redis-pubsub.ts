@@ -1,4 +1,5 @@
-import type { Logger, PubSub, PubSubListener, PubSubMessage } from "@scallion/core";
+import type { Logger, PubSub } from "@scallion/core";
+import type { PubSubListener, PubSubMessage } from "@scallion/core/transport";
 import { consoleLogger, OptionError, silentLogger } from "@scallion/core";
 import type { RedisClientType } from "redis";
 import { createClient } from "redis";

@@ -1,5 +1,5 @@
 import type { CloseInfo, Handler, Outcome } from "@scallion/core";
-import { accept, close, merge, reject, send, websocket } from "@scallion/core";
+import { accept, close, merge, publish, reject, send, subscribe, unsubscribe, websocket } from "@scallion/core";
 import { describe, expect, it, vi } from "vitest";
 import { collect, testScope } from "../src/index.js";
 
@@ -44,6 +44,17 @@ describe("collect()", () => {
       for await (const message of receiver) yield send(message);
     };
     expect(await collect(echo, undefined, inputs())).toEqual([send("one"), send("two")]);
+  });
+
+  it("answers topic events as the runtime does on an open connection", async () => {
+    const outcomes: Outcome[] = [];
+    const handler: Handler = async function* () {
+      outcomes.push(yield subscribe("room"));
+      outcomes.push(yield publish("room", "hi"));
+      outcomes.push(yield unsubscribe("room"));
+    };
+    await collect(handler);
+    expect(outcomes).toEqual(["subscribed", "published", "unsubscribed"]);
   });
 
   it("feeds each yield its outcome, and lets a test choose them", async () => {
