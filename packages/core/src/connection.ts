@@ -4,7 +4,6 @@ import { isCloseError } from "./errors.js";
 import type { Encoded } from "./frame.js";
 import type { Handler } from "./handler.js";
 import { Driver } from "./drive.js";
-import type { Performer } from "./drive.js";
 import { Handshake } from "./handshake.js";
 import { ponged } from "./heartbeat.js";
 import type { Ending } from "./ending.js";
@@ -26,15 +25,15 @@ type State = "handshake" | "open" | "closing" | "closed";
 /**
  * One connection: its state from handshake to closed, the events its handler yields carried out,
  * the socket's events fed to the receiver, and the end-of-connection hooks run exactly once. The
- * parts live beside it: the {@link Handshake} until decided, the {@link Driver} of the handler's
- * iterator, the {@link Outbox} once open, the {@link Membership} of topics once it subscribes.
+ * handler's iterator is run by the {@link Driver} it extends; its parts live beside it: the
+ * {@link Handshake} until decided, the {@link Outbox} once open, the {@link Membership} of topics
+ * once it subscribes.
  */
-export class Connection implements Performer, SocketEvents, Subscriber, ReceiverControl, Tracked {
+export class Connection extends Driver implements SocketEvents, Subscriber, ReceiverControl, Tracked {
   readonly scope: Scope;
   readonly #runtime: RuntimeContext;
   readonly #lifecycle: Lifecycle;
   readonly #receiver: Receiver;
-  readonly #driver: Driver;
   #handshake: Handshake | undefined;
   #outbox: Outbox | undefined;
   #membership: Membership | undefined;
@@ -46,11 +45,11 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
   lastPong = 0;
 
   constructor(runtime: RuntimeContext, pending: PendingUpgrade) {
+    super();
     this.#runtime = runtime;
     this.scope = createScope(pending.request, runtime.options.trustProxy);
     this.#lifecycle = new Lifecycle(this.scope.id);
     this.#receiver = new Receiver<Message>(runtime.options.maxQueue, this);
-    this.#driver = new Driver(this);
     this.#handshake = new Handshake(
       pending,
       runtime.options.handshakeTimeout,
@@ -84,10 +83,10 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
   }
 
   start(app: Handler): void {
-    this.#driver.start(app, this.scope, this.#receiver);
+    this.drive(app, this.scope, this.#receiver);
   }
 
-  // Performer: what the driver asks of the connection.
+  // Driver: what each event the handler yields does.
 
   perform(event: Event): Outcome | Promise<Outcome> {
     if (typeof event !== "object" || event === null) throw notAnEvent(event);
@@ -101,11 +100,11 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
         if (this.#state !== "handshake") {
           throw new TypeError("reject() after the handshake was accepted: yield close(code, reason) instead");
         }
-        this.#driver.finish();
+        this.finish();
         this.#refuse(event.status, event.body, event.headers, { cause: "server", code: 1006, reason: "" });
         return "dropped";
       case "websocket.close":
-        this.#driver.finish();
+        this.finish();
         if (this.#state === "handshake") this.#open();
         this.#close("server", event.code, event.reason);
         return "dropped";
@@ -170,10 +169,10 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
         return this.#topics().leave(event.topic);
       case "websocket.close":
       case "websocket.reject":
-        this.#driver.finish();
+        this.finish();
         return "dropped";
       default:
-        if (this.#dropped) this.#driver.finish();
+        if (this.#dropped) this.finish();
         this.#dropped = true;
         return "dropped";
     }
@@ -192,7 +191,7 @@ export class Connection implements Performer, SocketEvents, Subscriber, Receiver
       return;
     }
     const runtime = this.#runtime;
-    this.#outbox = new Outbox(socket, runtime.options, runtime.counters);
+    this.#outbox = new Outbox(socket, runtime);
     this.#state = "open";
     this.lastPong = Date.now();
     runtime.opened(this);

@@ -2,23 +2,14 @@ import type { Event, Message, Outcome } from "./events.js";
 import type { Handler } from "./handler.js";
 import type { Scope } from "./scope.js";
 
-/** What the {@link Driver} asks of the connection whose handler it runs. */
-export interface Performer {
-  /** Carries out one yielded event; a throw is thrown back into the handler at its `yield`. */
-  perform(event: Event): Outcome | Promise<Outcome>;
-  /** The handler returned. */
-  complete(): void;
-  /** The handler threw (or could not be called). */
-  crash(error: unknown): void;
-}
-
 /**
- * Runs a handler's iterator: each event it yields is carried out by the {@link Performer}, and
+ * Runs a handler's iterator: each event it yields is carried out by {@link Driver.perform}, and
  * the handler resumed with the outcome. Driven by callbacks rather than an async function, so an
- * idle connection holds no suspended frame of the runtime's, only its handler's.
+ * idle connection holds no suspended frame of the runtime's, only its handler's. A connection is
+ * a driver that says what each event does; a base class rather than a part, so that an idle
+ * connection holds one object less.
  */
-export class Driver {
-  readonly #performer: Performer;
+export abstract class Driver {
   #iterator: AsyncIterator<Event, unknown, Outcome> | undefined;
   /** Set once the handler must not be resumed: it is finished (`return()`) at the next step. */
   #finishing = false;
@@ -26,27 +17,33 @@ export class Driver {
   readonly #onResult: (result: IteratorResult<Event, unknown>) => void;
   readonly #onThrown: (error: unknown) => void;
 
-  constructor(performer: Performer) {
-    this.#performer = performer;
+  constructor() {
     // Assigned here, not as field initializers: run through tsx (esbuild's keepNames), those get a
     // `name` defined on each function, which turns it into a dictionary object of 256 bytes.
     this.#onResult = (result) => this.#step(result);
-    this.#onThrown = (error) => this.#performer.crash(error);
+    this.#onThrown = (error) => this.crash(error);
   }
 
+  /** Carries out one yielded event; a throw is thrown back into the handler at its `yield`. */
+  abstract perform(event: Event): Outcome | Promise<Outcome>;
+  /** The handler returned. */
+  abstract complete(): void;
+  /** The handler threw (or could not be called). */
+  abstract crash(error: unknown): void;
+
   /** Calls the handler and starts driving what it returns. */
-  start(app: Handler, scope: Scope, receiver: AsyncIterable<Message>): void {
+  protected drive(app: Handler, scope: Scope, receiver: AsyncIterable<Message>): void {
     try {
       this.#iterator = app(scope, receiver)[Symbol.asyncIterator]();
     } catch (error) {
-      this.#performer.crash(error);
+      this.crash(error);
       return;
     }
     this.#resume("next");
   }
 
   /** Finishes the handler after the event being carried out: it closed, or ignored a "dropped". */
-  finish(): void {
+  protected finish(): void {
     this.#finishing = true;
   }
 
@@ -63,7 +60,7 @@ export class Driver {
       else if (how === "throw") result = iterator.throw?.(value) ?? Promise.reject(value);
       else result = iterator.return?.() ?? Promise.resolve({ done: true, value: undefined });
     } catch (error) {
-      this.#performer.crash(error);
+      this.crash(error);
       return;
     }
     Promise.resolve(result).then(this.#onResult, this.#onThrown);
@@ -72,12 +69,12 @@ export class Driver {
   /** Carries out the event the handler yielded, then resumes it with the outcome. */
   #step(result: IteratorResult<Event, unknown>): void {
     if (result.done === true) {
-      this.#performer.complete();
+      this.complete();
       return;
     }
     let outcome: Outcome | Promise<Outcome>;
     try {
-      outcome = this.#performer.perform(result.value);
+      outcome = this.perform(result.value);
     } catch (error) {
       // A misuse (a second accept, an unoffered subprotocol …) is thrown at the yield, where the
       // handler can see it, and crashes the connection only if uncaught.

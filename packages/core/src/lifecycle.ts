@@ -50,11 +50,10 @@ const ENDED = AbortSignal.abort();
  */
 export class Lifecycle implements ConnectionLifecycle {
   readonly #id: string;
-  /** Made by the first `add`: most connections have no hooks. */
-  #listeners: LifecycleListener[] | undefined;
+  /** Made by the first `add` (most connections have no hooks); `null` once ended. */
+  #listeners: LifecycleListener[] | undefined | null;
   /** Made when a handler first reads `scope.signal`: an AbortSignal costs most of a kilobyte. */
   #abort: AbortController | undefined;
-  #ended = false;
 
   constructor(id: string) {
     if (live.has(id)) throw new Error(`connection ${id} is already running`);
@@ -65,13 +64,13 @@ export class Lifecycle implements ConnectionLifecycle {
   get signal(): AbortSignal {
     if (this.#abort === undefined) {
       this.#abort = new AbortController();
-      if (this.#ended) this.#abort.abort();
+      if (this.#listeners === null) this.#abort.abort();
     }
     return this.#abort.signal;
   }
 
   add(listener: LifecycleListener): void {
-    if (this.#ended) throw new Error("connection already ended");
+    if (this.#listeners === null) throw new Error("connection already ended");
     (this.#listeners ??= []).push(listener);
   }
 
@@ -80,11 +79,10 @@ export class Lifecycle implements ConnectionLifecycle {
    * stopping the others. Runs once; resolves when every listener has settled.
    */
   async end(info: CloseInfo, log: (error: unknown, hook: string) => void): Promise<void> {
-    if (this.#ended) return;
-    this.#ended = true;
-    this.#abort?.abort();
+    if (this.#listeners === null) return;
     const listeners = this.#listeners?.reverse();
-    this.#listeners = undefined;
+    this.#listeners = null;
+    this.#abort?.abort();
     try {
       if (listeners === undefined) return;
       if (info.cause === "client") {

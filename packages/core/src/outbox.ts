@@ -1,7 +1,6 @@
 import type { Message, Outcome } from "./events.js";
 import type { Encoded } from "./frame.js";
-import type { ResolvedRuntimeOptions } from "./runtime-context.js";
-import type { Counters } from "./stats.js";
+import type { RuntimeContext } from "./runtime-context.js";
 import type { TransportSocket } from "./transport.js";
 
 /**
@@ -11,17 +10,15 @@ import type { TransportSocket } from "./transport.js";
  */
 export class Outbox {
   readonly socket: TransportSocket;
-  readonly #options: ResolvedRuntimeOptions;
-  readonly #counters: Counters;
+  readonly #runtime: RuntimeContext;
   /** Resumes a handler paused by backpressure. */
   #drained: ((outcome: Outcome) => void) | undefined;
   /** Terminates the socket if the closing handshake does not finish in time. */
   #closeTimer: NodeJS.Timeout | undefined;
 
-  constructor(socket: TransportSocket, options: ResolvedRuntimeOptions, counters: Counters) {
+  constructor(socket: TransportSocket, runtime: RuntimeContext) {
     this.socket = socket;
-    this.#options = options;
-    this.#counters = counters;
+    this.#runtime = runtime;
   }
 
   /** Wire bytes read and written so far. */
@@ -32,8 +29,9 @@ export class Outbox {
   /** A yielded send: "sent" at once below the mark, or a promise that settles when the socket drains. */
   send(data: Message): Outcome | Promise<Outcome> {
     const socket = this.socket;
-    const highWaterMark = this.#options.highWaterMark;
-    this.#counters.messagesOut++;
+    const { options, counters } = this.#runtime;
+    const highWaterMark = options.highWaterMark;
+    counters.messagesOut++;
     // A write callback costs Node's stream machinery some work per message, so ask for one only
     // when this send may cross the mark (UTF-8 takes at most 3 bytes per UTF-16 unit, and a
     // frame header at most 14 bytes): below it, the send is done as soon as it is handed over.
@@ -54,14 +52,14 @@ export class Outbox {
    */
   deliver(message: Encoded): boolean {
     const socket = this.socket;
-    if (socket.bufferedAmount > this.#options.subscriberBufferLimit) {
-      if (this.#options.slowSubscriber === "close") return false;
-      this.#counters.messagesSkipped++;
+    if (socket.bufferedAmount > this.#runtime.options.subscriberBufferLimit) {
+      if (this.#runtime.options.slowSubscriber === "close") return false;
+      this.#runtime.counters.messagesSkipped++;
       return true;
     }
     if (socket.sendEncoded) socket.sendEncoded(message);
     else socket.send(message.data);
-    this.#counters.messagesOut++;
+    this.#runtime.counters.messagesOut++;
     return true;
   }
 
@@ -69,7 +67,7 @@ export class Outbox {
   close(code: number, reason: string): void {
     const socket = this.socket;
     socket.close(code, reason);
-    this.#closeTimer = setTimeout(() => socket.terminate(), this.#options.closeTimeout);
+    this.#closeTimer = setTimeout(() => socket.terminate(), this.#runtime.options.closeTimeout);
     this.#closeTimer.unref();
   }
 
@@ -88,7 +86,7 @@ export class Outbox {
     const drained = this.#drained;
     if (drained === undefined) return;
     const failed = error !== undefined && error !== null;
-    if (!failed && this.socket.bufferedAmount > this.#options.highWaterMark) return;
+    if (!failed && this.socket.bufferedAmount > this.#runtime.options.highWaterMark) return;
     this.#drained = undefined;
     drained(failed ? "dropped" : "sent");
   }
