@@ -22,7 +22,7 @@ export function startServer(
   nodeArgs: readonly string[] = [],
   cpu?: number,
 ): Promise<ServerProcess> {
-  const [command, args] = pinned(cpu, [process.execPath, "--import", "tsx", ...nodeArgs, script]);
+  const [command, args] = pinned(cpu, [process.execPath, "--import", "tsx", "--conditions=@scallion/source", ...nodeArgs, script]);
   const child = spawn(command, args, {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "inherit"],

@@ -7,7 +7,7 @@ const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
 /** Starts the example as its own process on a free port; resolves with the process and its URL. */
 function startExample() {
-  const child = spawn(process.execPath, ["--import", "tsx", main], {
+  const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@scallion/source", main], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1" },
     stdio: ["ignore", "pipe", "inherit"],
   });
