@@ -1,0 +1,115 @@
+import type { ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
+import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { run } from "./_exec.js";
+import { stageWorkspace } from "./_stage.js";
+import type { Tarball } from "./_tarballs.js";
+import { entrySpecifiers, exportTargets, pack, publicPackages, unpackAll } from "./_tarballs.js";
+
+// Packs every public package with npm and with pnpm, from a copy of the workspace, installs the
+// npm tarballs with npm into a project outside the workspace, and uses them as a user would.
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const APP_FILES = fileURLToPath(new URL("./app/", import.meta.url));
+
+let temp: string;
+let app: string;
+const tarballs: Record<"npm" | "pnpm", Tarball[]> = { npm: [], pnpm: [] };
+
+beforeAll(async () => {
+  temp = await mkdtemp(join(tmpdir(), "scallion-install-"));
+  app = join(temp, "app");
+  // The two tools pack from two copies at once; the npm tarballs are installed as soon as they are there.
+  const npm = packEvery("npm").then(async (packed) => install((tarballs.npm = packed)));
+  const pnpm = packEvery("pnpm").then((packed) => (tarballs.pnpm = packed));
+  await Promise.all([npm, pnpm]);
+}, 240_000);
+
+/** Packs every public package with `tool`, from a fresh copy of the workspace of its own. */
+async function packEvery(tool: "npm" | "pnpm"): Promise<Tarball[]> {
+  const stage = join(temp, `${tool}-workspace`);
+  const destination = join(temp, tool);
+  await stageWorkspace(ROOT, stage);
+  await mkdir(destination);
+  for (const dir of await publicPackages(stage)) await pack(tool, dir, destination);
+  return unpackAll(destination);
+}
+
+/** A new project with the tarballs, zod, ws and Node's types installed by npm, and the files of app/. */
+async function install(packed: Tarball[]): Promise<void> {
+  await cp(APP_FILES, app, { recursive: true });
+  await writeFile(join(app, "package.json"), JSON.stringify({ name: "app", private: true, type: "module" }));
+  const specifiers = packed.flatMap((tarball) => entrySpecifiers(tarball.manifest));
+  // Every entry point, whichever entries the packages have: imported by node, type-checked by tsc.
+  await writeFile(join(app, "entries.js"), specifiers.map((s) => `await import(${JSON.stringify(s)});\n`).join(""));
+  await writeFile(join(app, "entries.ts"), specifiers.map((s, i) => `export * as e${i} from ${JSON.stringify(s)};\n`).join(""));
+  const paths = packed.map((tarball) => tarball.path);
+  const flags = ["--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"];
+  await run("npm", ["install", ...flags, ...paths, "zod@^4", "ws@^8", "@types/node@^20"], { cwd: app });
+}
+
+afterAll(async () => {
+  if (temp !== undefined) await rm(temp, { recursive: true, force: true });
+});
+
+describe("the packed packages", () => {
+  it("are every public package, packed alike by npm and by pnpm", async () => {
+    expect(tarballs.npm.length).toBe((await publicPackages(ROOT)).length);
+    const view = (list: Tarball[]) => list.map(({ manifest, files }) => ({ manifest, files }));
+    expect(view(tarballs.pnpm)).toEqual(view(tarballs.npm));
+  });
+
+  it("hold every file their exports name, a LICENSE, and no source map", () => {
+    for (const { manifest, files } of tarballs.npm) {
+      expect(files, manifest.name).toEqual(expect.arrayContaining([...exportTargets(manifest.exports), "LICENSE", "README.md"]));
+      expect(files.filter((file) => file.endsWith(".map")), manifest.name).toEqual([]);
+    }
+  });
+
+  it("name no workspace: range and no src/*.ts file", async () => {
+    for (const tarball of [...tarballs.npm, ...tarballs.pnpm]) {
+      expect(JSON.stringify(tarball.manifest), tarball.path).not.toContain("workspace:");
+      for (const file of tarball.files.filter((name) => /\.(js|ts|json)$/.test(name))) {
+        expect(await tarball.read(file), `${tarball.path}: ${file}`).not.toMatch(/\bsrc\/[\w./-]*\.ts\b/);
+      }
+    }
+  });
+});
+
+describe("installed with npm", () => {
+  it("load every entry point under plain node", async () => {
+    await run(process.execPath, ["entries.js"], { cwd: app });
+  });
+
+  it("run a server under plain node and a client against it", async () => {
+    const server = spawn(process.execPath, ["server.js"], { cwd: app, stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      const url = await firstLine(server);
+      expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+      const { stdout } = await run(process.execPath, ["client.js", url], { cwd: app });
+      expect(JSON.parse(stdout)).toEqual({ type: "message", text: "hi", from: "ann" });
+    } finally {
+      server.kill("SIGTERM");
+    }
+  });
+
+  it("type-check under moduleResolution NodeNext and Bundler", async () => {
+    const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
+    const check = (resolution: string) => run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], { cwd: app });
+    await Promise.all([check("nodenext"), check("bundler")]);
+  });
+});
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      out += chunk.toString();
+      if (out.includes("\n")) resolve(out.split("\n")[0] as string);
+    });
+    child.once("exit", (code) => reject(new Error(`the server exited with ${code}: ${out}`)));
+  });
+}
