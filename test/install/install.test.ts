@@ -84,13 +84,15 @@ describe("installed with npm", () => {
     await run(process.execPath, ["entries.js"], { cwd: app });
   });
 
-  it("run a server under plain node and a client against it", async () => {
+  it("run a server under plain node and a client against it, which a refused handshake stops", async () => {
     const server = spawn(process.execPath, ["server.js"], { cwd: app, stdio: ["ignore", "pipe", "inherit"] });
     try {
       const url = await firstLine(server);
       expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
       const { stdout } = await run(process.execPath, ["client.js", url], { cwd: app });
-      expect(JSON.parse(stdout)).toEqual({ type: "message", text: "hi", from: "ann" });
+      const [answer, refused] = stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown);
+      expect(answer).toEqual({ type: "message", text: "hi", from: "ann" });
+      expect(refused).toEqual({ code: "SCALLION_HANDSHAKE_REFUSED", status: 401 });
     } finally {
       server.kill("SIGTERM");
     }
