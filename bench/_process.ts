@@ -27,6 +27,7 @@ export interface StartOptions {
   nodeArgs?: readonly string[];
   /** Pins the process to this CPU (see {@link pinned}). */
   cpu?: number;
+  /** Default `tsx`. */
   mode?: ServerMode;
 }
 

@@ -56,13 +56,6 @@ async function unpack(path: string): Promise<Tarball> {
   return { path, manifest: JSON.parse(await read("package.json")) as PackedManifest, files, read };
 }
 
-/** Every file path that `exports` names, under any condition. */
-export function exportTargets(exports: unknown): string[] {
-  if (typeof exports === "string") return [exports.replace(/^\.\//, "")];
-  if (exports === null || typeof exports !== "object") return [];
-  return Object.values(exports).flatMap(exportTargets);
-}
-
 /** The import specifier of every entry point: `@scallion/core`, `@scallion/client/serve`, … */
 export function entrySpecifiers(manifest: PackedManifest): string[] {
   return Object.keys(manifest.exports ?? {}).map((key) => manifest.name + key.slice(1));

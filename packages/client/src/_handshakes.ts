@@ -1,7 +1,7 @@
 import { ClientError } from "./errors.js";
 
 /** Statuses of a refused handshake after which retrying cannot help: unauthorised, forbidden, not found. */
-export const REFUSED_STATUSES: readonly number[] = [401, 403, 404];
+const REFUSED_STATUSES: readonly number[] = [401, 403, 404];
 
 /**
  * Handshakes in a row that may fail without saying why before the client stops. Browsers (and

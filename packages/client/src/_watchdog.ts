@@ -48,6 +48,7 @@ export class Watchdog {
     this.#timer = setTimeout(check, Math.min(idleTimeout ?? Infinity, ping?.interval ?? Infinity));
   }
 
+  /** Stops watching. */
   stop(): void {
     clearTimeout(this.#timer);
   }
