@@ -1,6 +1,7 @@
 import type { ChildProcess } from "node:child_process";
 import { spawn } from "node:child_process";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,19 +13,24 @@ import { exportTargets } from "../../scripts/publish-manifest.js";
 import { entrySpecifiers, pack, publicPackages, unpackAll } from "./_tarballs.js";
 
 // Packs every public package with npm and with pnpm, from a copy of the workspace, installs the
-// npm tarballs with npm into a project outside the workspace, and uses them as a user would.
+// npm tarballs with npm into a project outside the workspace, and uses them as a user would;
+// compiles the examples in that copy and starts each with plain node, as in production.
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const APP_FILES = fileURLToPath(new URL("./app/", import.meta.url));
 
 let temp: string;
 let app: string;
+let examples: string[];
 const tarballs: Record<"npm" | "pnpm", Tarball[]> = { npm: [], pnpm: [] };
 
 beforeAll(async () => {
   temp = await mkdtemp(join(tmpdir(), "scallion-install-"));
   app = join(temp, "app");
   // The two tools pack from two copies at once; the npm tarballs are installed as soon as they are there.
-  const npm = packEvery("npm").then(async (packed) => install((tarballs.npm = packed)));
+  const npm = packEvery("npm").then(async (packed) => {
+    tarballs.npm = packed;
+    await Promise.all([install(packed), buildExamples(join(temp, "npm-workspace"))]);
+  });
   const pnpm = packEvery("pnpm").then((packed) => (tarballs.pnpm = packed));
   await Promise.all([npm, pnpm]);
 }, 240_000);
@@ -37,6 +43,14 @@ async function packEvery(tool: "npm" | "pnpm"): Promise<Tarball[]> {
   await mkdir(destination);
   for (const dir of await publicPackages(stage)) await pack(tool, dir, destination);
   return unpackAll(destination);
+}
+
+/** Compiles every example in `stage`, whose packages packing has just built, as `pnpm build` does. */
+async function buildExamples(stage: string): Promise<void> {
+  const dirs = await readdir(join(stage, "examples"));
+  examples = dirs.filter((dir) => existsSync(join(stage, "examples", dir, "tsconfig.build.json"))).map((dir) => join(stage, "examples", dir));
+  const tsc = join(stage, "node_modules/typescript/bin/tsc");
+  await run(process.execPath, [tsc, "-b", ...examples.map((dir) => join(dir, "tsconfig.build.json"))], { cwd: stage });
 }
 
 /** A new project with the tarballs, zod, ws and Node's types installed by npm, and the files of app/. */
@@ -104,6 +118,20 @@ describe("installed with npm", () => {
     const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
     const check = (resolution: string) => run(process.execPath, [tsc, "-p", `tsconfig.${resolution}.json`], { cwd: app });
     await Promise.all([check("nodenext"), check("bundler")]);
+  });
+});
+
+describe("the examples, compiled", () => {
+  it("start with plain node on their dist/main.js and exit 0 on SIGTERM", async () => {
+    expect(examples.length).toBeGreaterThan(0);
+    for (const dir of examples) {
+      const env = { ...process.env, PORT: "0", HOST: "127.0.0.1" };
+      const child = spawn(process.execPath, ["dist/main.js"], { cwd: dir, env, stdio: ["ignore", "pipe", "inherit"] });
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      expect(await firstLine(child), dir).toMatch(/^\w+ example: /);
+      child.kill("SIGTERM");
+      expect(await exited, dir).toBe(0);
+    }
   });
 });
 
