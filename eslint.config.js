@@ -3,7 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/dist/**", "**/coverage/**", "**/*.js", "!eslint.config.js"] },
+  { ignores: ["**/node_modules/**", "**/dist/**", "**/coverage/**", "**/*.js", "!eslint.config.js", "test/install/app/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,6 +1,7 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 
 /** A server under test, run as its own Node process so its memory can be read from /proc. */
 export interface ServerProcess {
@@ -12,17 +13,45 @@ export interface ServerProcess {
 }
 
 /**
- * Starts `script` (TypeScript, run through tsx) with PORT=0 and waits for the URL it prints.
- * `nodeArgs` go after tsx and before the script, e.g. `--expose-gc` or `--cpu-prof`; `cpu` pins
- * the process to that CPU (see {@link pinned}).
+ * How a server under test runs: `tsx`, from its TypeScript and the packages' sources, as the
+ * workspace runs; or `compiled`, with plain node on bench/dist/ and the packages' dist/, as
+ * users deploy (see {@link compileServers}).
  */
-export function startServer(
-  script: string,
-  env: Record<string, string> = {},
-  nodeArgs: readonly string[] = [],
-  cpu?: number,
-): Promise<ServerProcess> {
-  const [command, args] = pinned(cpu, [process.execPath, "--import", "tsx", ...nodeArgs, script]);
+export type ServerMode = "tsx" | "compiled";
+
+/** How {@link startServer} runs a server; every field is optional. */
+export interface StartOptions {
+  /** Added to the environment. */
+  env?: Record<string, string>;
+  /** Node flags before the script, e.g. `--expose-gc` or `--cpu-prof`; `.ts` files follow the mode. */
+  nodeArgs?: readonly string[];
+  /** Pins the process to this CPU (see {@link pinned}). */
+  cpu?: number;
+  /** Default `tsx`. */
+  mode?: ServerMode;
+}
+
+const BENCH = fileURLToPath(new URL("./", import.meta.url));
+
+/** The compiled counterpart of a TypeScript file under bench/ (bench/dist/…/x.js); anything else as it is. */
+function compiled(file: string): string {
+  return file.startsWith(BENCH) && file.endsWith(".ts") ? `${BENCH}dist/${file.slice(BENCH.length, -".ts".length)}.js` : file;
+}
+
+/** Compiles the servers and the packages they import (`tsc -b bench/tsconfig.build.json`), for `compiled` mode. */
+export function compileServers(): void {
+  const tsc = fileURLToPath(new URL("../node_modules/typescript/bin/tsc", import.meta.url));
+  const result = spawnSync(process.execPath, [tsc, "-b", `${BENCH}tsconfig.build.json`], { stdio: "inherit" });
+  if (result.status !== 0) throw new Error("compiling the benchmark servers failed");
+}
+
+/** Starts `script` (a TypeScript file in servers/) with PORT=0 and waits for the URL it prints. */
+export function startServer(script: string, { env = {}, nodeArgs = [], cpu, mode = "tsx" }: StartOptions = {}): Promise<ServerProcess> {
+  const argv =
+    mode === "tsx"
+      ? [process.execPath, "--import", "tsx", "--conditions=@scallion/source", ...nodeArgs, script]
+      : [process.execPath, ...nodeArgs.map(compiled), compiled(script)];
+  const [command, args] = pinned(cpu, argv);
   const child = spawn(command, args, {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "inherit"],

@@ -10,7 +10,7 @@
  * - `alloc` samples every allocation while the clients connect, garbage included, and prints
  *   the bytes per connection by allocating function and its caller.
  *
- *   [CONNECTIONS=5000] [SETTLE=15000] node --expose-gc --import tsx heap-per-connection.ts ws|scallion [snap|spaces|alloc]
+ *   [CONNECTIONS=5000] [SETTLE=15000] node --expose-gc --import tsx --conditions=@scallion/source heap-per-connection.ts ws|scallion [snap|spaces|alloc]
  */
 import { spawn } from "node:child_process";
 import { Session } from "node:inspector/promises";

@@ -28,7 +28,7 @@ for (const name of names.length > 0 ? names : ["ws", "scallion-minimal"]) {
   const contender = CONTENDERS.find((c) => c.name === name);
   if (contender === undefined) throw new Error(`no server named ${name}`);
   const dir = mkdtempSync(join(tmpdir(), `prof-${name}-`));
-  const server = await startServer(contender.script, {}, [...SERVER_NODE_ARGS, "--cpu-prof", `--cpu-prof-dir=${dir}`]);
+  const server = await startServer(contender.script, { nodeArgs: [...SERVER_NODE_ARGS, "--cpu-prof", `--cpu-prof-dir=${dir}`] });
   const metrics = await runLoad({ kind: contender.kind, port: server.port, pid: server.child.pid as number, plan });
   await server.stop();
   // tsx runs a loader thread, which writes a profile of its own: the main thread's is the largest.

@@ -7,10 +7,11 @@
  *   pnpm bench --quick     # a smoke run of every scenario (about 30 s)
  *   pnpm bench --rounds 5 --only ws,scallion-minimal --scenarios echo,pipelined
  *   pnpm bench --pin       # server on CPU 0, load generator on CPU 1 (needs taskset)
+ *   pnpm bench --compiled  # servers on compiled JavaScript with plain node (default: tsx, from source)
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { startServer } from "./_process.js";
+import { compileServers, startServer } from "./_process.js";
 import type { Contender } from "./contenders.js";
 import { CONTENDERS, SERVER_NODE_ARGS } from "./contenders.js";
 import type { LoadRequest, Metrics } from "./load/main.js";
@@ -27,6 +28,7 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     scenarios: { type: "string" },
     pin: { type: "boolean", default: false },
+    compiled: { type: "boolean", default: false },
   },
 });
 const base = args.quick ? QUICK : FULL;
@@ -35,6 +37,8 @@ const rounds = args.rounds === undefined ? plan.rounds : Number(args.rounds);
 const only = args.only?.split(",");
 const contenders = only === undefined ? CONTENDERS : CONTENDERS.filter((c) => only.includes(c.name));
 
+const mode = args.compiled ? "compiled" : "tsx";
+if (mode === "compiled") compileServers();
 checkOpenFiles(plan.memory.connections + Math.max(...plan.fanouts.map((f) => f.subscribers)) + 1_000);
 
 const samples: Samples = new Map();
@@ -47,12 +51,12 @@ for (let round = 1; round <= rounds; round++) {
   }
 }
 
-console.log(`${machine()}\n${new Date().toISOString()}, ${rounds} round(s)${args.quick ? ", --quick" : ""}\n`);
+console.log(`${machine()}\n${new Date().toISOString()}, ${rounds} round(s)${args.quick ? ", --quick" : ""}, servers on ${mode}\n`);
 console.log(table(samples));
 
 /** Starts the server, runs the load generator against it, stops the server. */
 async function measure(contender: Contender): Promise<Metrics> {
-  const server = await startServer(contender.script, {}, SERVER_NODE_ARGS, args.pin ? 0 : undefined);
+  const server = await startServer(contender.script, { nodeArgs: SERVER_NODE_ARGS, cpu: args.pin ? 0 : undefined, mode });
   try {
     const request: LoadRequest = { kind: contender.kind, port: server.port, pid: server.child.pid as number, plan };
     return await runLoad(request, args.pin ? 1 : undefined);

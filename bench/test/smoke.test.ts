@@ -61,7 +61,7 @@ describe.each(CONTENDERS)("$name", ({ script, kind }) => {
 describe("the load generator", () => {
   let server: ServerProcess;
   beforeAll(async () => {
-    server = await startServer(CONTENDERS[1]?.script as string, {}, SERVER_NODE_ARGS);
+    server = await startServer(CONTENDERS[1]?.script as string, { nodeArgs: SERVER_NODE_ARGS });
   });
   afterAll(() => server.stop());
 

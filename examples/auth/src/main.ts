@@ -12,10 +12,16 @@ const users = demoUsers();
 // One port: plain HTTP requests go to the login handler, upgrades to the WebSocket app.
 const http = createServer(createHttpHandler(users, secret));
 const ws = attach(createApp(users, secret), http);
-http.listen(process.env.PORT === undefined ? 8080 : Number(process.env.PORT), process.env.HOST ?? "127.0.0.1", () => {
-  const { port } = http.address() as { port: number };
-  const host = process.env.HOST ?? "127.0.0.1";
-  console.log(`auth example: http://${host}:${port}/ (sign in as ann / ann-password), ws://${host}:${port}/ws and /api/ws`);
+const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
+const host = process.env.HOST ?? "127.0.0.1";
+http.once("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EADDRINUSE") throw error;
+  console.error(`auth example: ${host}:${port} is already in use; pick another port with PORT=…`);
+  process.exit(1);
+});
+http.listen(port, host, () => {
+  const { port: bound } = http.address() as { port: number };
+  console.log(`auth example: http://${host}:${bound}/ (sign in as ann / ann-password), ws://${host}:${bound}/ws and /api/ws`);
 });
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

@@ -7,7 +7,7 @@ const main = fileURLToPath(new URL("../src/main.ts", import.meta.url));
 
 describe("examples/auth process", () => {
   it("serves login and WebSocket on one port, and exits 0 on SIGTERM", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", main], {
+    const child = spawn(process.execPath, ["--import", "tsx", "--conditions=@scallion/source", main], {
       env: { ...process.env, PORT: "0", HOST: "127.0.0.1", SESSION_SECRET: "one,two" },
       stdio: ["ignore", "pipe", "inherit"],
     });

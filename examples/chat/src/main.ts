@@ -13,7 +13,13 @@ const { http, endpoint } = createChatServer({
 });
 
 const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
-http.listen(port, process.env.HOST ?? "127.0.0.1", () => {
+const host = process.env.HOST ?? "127.0.0.1";
+http.once("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EADDRINUSE") throw error;
+  console.error(`chat example: ${host}:${port} is already in use; pick another port with PORT=…`);
+  process.exit(1);
+});
+http.listen(port, host, () => {
   const { address, port: bound } = http.address() as AddressInfo;
   console.log(
     `chat example: open http://${address}:${bound}/?room=lobby&name=you (ws://${address}:${bound}/chat/<room>)` +

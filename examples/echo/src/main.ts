@@ -1,9 +1,12 @@
 import { serve } from "@scallion/core";
 import { app } from "./app.js";
 
-const server = await serve(app, {
-  port: process.env.PORT === undefined ? 8080 : Number(process.env.PORT),
-  host: process.env.HOST ?? "127.0.0.1",
+const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
+const host = process.env.HOST ?? "127.0.0.1";
+const server = await serve(app, { port, host }).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== "EADDRINUSE") throw error;
+  console.error(`echo example: ${host}:${port} is already in use; pick another port with PORT=…`);
+  process.exit(1);
 });
 console.log(`echo example: ${server.url}/echo and ${server.url}/shout`);
 

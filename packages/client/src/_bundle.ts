@@ -21,6 +21,8 @@ export async function bundle(format: ScriptFormat, entry: string): Promise<strin
     format,
     globalName: format === "iife" ? "Scallion" : undefined,
     platform: "browser",
+    // Workspace packages it imports are bundled from their sources, as the workspace runs them.
+    conditions: ["@scallion/source"],
     target: "es2022",
     minify: true,
     legalComments: "none",

@@ -1,57 +1,22 @@
 import { Emitter } from "./_emitter.js";
+import { Handshakes } from "./_handshakes.js";
+import { pingPolicy, reconnectPolicy } from "./_settings.js";
 import { PushIterator } from "./_stream.js";
-import { backoffDelay, DEFAULT_BACKOFF } from "./backoff.js";
+import { Watchdog } from "./_watchdog.js";
+import { backoffDelay } from "./backoff.js";
 import { ClientError } from "./errors.js";
 import type { ClientOptions, PingOptions, ReconnectOptions } from "./options.js";
-import { checkClientOptions, DEFAULT_STOP_CODES } from "./options.js";
+import { checkClientOptions } from "./options.js";
 import { BoundedQueue } from "./queue.js";
 import type { Schema } from "./schema.js";
+import type { ClientEvents, ClientState, CloseInfo, SendOutcome, StateChange } from "./state.js";
 import { resolveUrl } from "./url.js";
 import type { Message, Sendable, WebSocketConstructor, WebSocketLike, WebSocketProvider } from "./websocket.js";
 
-/** Where the client is: trying its first connection, connected, between connections, or done for good. */
-export type ClientState = "connecting" | "open" | "reconnecting" | "closed";
-
-/** Why the client stopped for good: the close that ended it, and how many queued messages were never sent. */
-export interface CloseInfo {
-  readonly code: number;
-  readonly reason: string;
-  readonly unsent: number;
-}
-
-/** A `state` event: the new state, with why the last connection ended and what happens next. */
-export type StateChange =
-  | { readonly state: "connecting" }
-  | { readonly state: "open" }
-  | {
-      readonly state: "reconnecting";
-      readonly code: number;
-      readonly reason: string;
-      /** Failed attempts so far in this run of backoff, counting from 1. */
-      readonly attempt: number;
-      /** Milliseconds until the next attempt. */
-      readonly delay: number;
-    }
-  | ({ readonly state: "closed" } & CloseInfo);
-
-/** Events of a {@link Client} and their listeners' arguments. */
-export type ClientEvents<In> = {
-  message: [message: In];
-  state: [change: StateChange];
-  error: [error: ClientError];
-} & { [S in ClientState]: [change: Extract<StateChange, { state: S }>] };
-
-/** What `send` did with a message: handed it to the open socket, or queued it until the next connection. */
-export type SendOutcome = "sent" | "queued";
+export type { ClientEvents, ClientState, CloseInfo, SendOutcome, StateChange } from "./state.js";
 
 const noop = (): void => {};
 
-/** `defaults` overridden by what `given` sets; an option given as `undefined` keeps its default. */
-function withDefaults<T extends object>(defaults: Required<T>, given: T): Required<T> {
-  const result = { ...defaults };
-  for (const [key, value] of Object.entries(given)) if (value !== undefined) (result as Record<string, unknown>)[key] = value;
-  return result;
-}
 const OPEN = 1;
 const CLOSED = 3;
 /** How long `close()` waits for the socket's closing handshake before letting go of it. */
@@ -68,7 +33,9 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
   readonly closed: Promise<CloseInfo>;
   #options: ClientOptions<Schema | undefined, Schema | undefined>;
   #reconnect: Required<ReconnectOptions> | undefined;
-  #ping: Required<PingOptions> | undefined;
+  #watchdog: Watchdog;
+  #pong: Required<PingOptions>["pong"] | undefined;
+  #handshakes = new Handshakes();
   #WebSocket: () => WebSocketConstructor | Promise<WebSocketConstructor>;
   #events = new Emitter<ClientEvents<In>>();
   #queue: BoundedQueue<string | ArrayBuffer | ArrayBufferView>;
@@ -77,9 +44,6 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
   #attempt = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stableTimer: ReturnType<typeof setTimeout> | undefined;
-  #watchTimer: ReturnType<typeof setTimeout> | undefined;
-  #lastHeard = 0;
-  #lastPing = 0;
   #settle!: (info: CloseInfo) => void;
 
   /** Prefer `createClient`; `provider` finds a WebSocket class when neither the options nor the platform have one. */
@@ -87,15 +51,10 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
     checkClientOptions(options);
     this.url = resolveUrl(target, options);
     this.#options = options;
-    const { reconnect = true, ping, idleTimeout } = options;
-    this.#reconnect =
-      reconnect === false
-        ? undefined
-        : withDefaults(
-            { ...DEFAULT_BACKOFF, maxAttempts: Infinity, stopOn: DEFAULT_STOP_CODES, resetAfter: 5_000 },
-            reconnect === true ? {} : reconnect,
-          );
-    this.#ping = ping && withDefaults({ pong: () => false, interval: idleTimeout === undefined ? 25_000 : idleTimeout / 2, message: "" }, ping);
+    this.#reconnect = reconnectPolicy(options.reconnect);
+    const ping = pingPolicy(options);
+    this.#pong = ping?.pong;
+    this.#watchdog = new Watchdog(options.idleTimeout, ping);
     this.#queue = new BoundedQueue(options.maxQueue ?? 100);
     const fixed = options.WebSocket;
     if (fixed === undefined && provider === undefined) {
@@ -179,9 +138,10 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
     if (this.#state === "open") return Promise.resolve();
     if (this.#state === "closed") return Promise.reject(new ClientError("SCALLION_CLIENT_CLOSED", "the client is closed"));
     return new Promise((resolve, reject) => {
-      const off = this.on("state", ({ state }) => {
+      const off = this.on("state", (change) => {
+        const { state } = change;
         if (state === "open") resolve();
-        else if (state === "closed") reject(new ClientError("SCALLION_CLIENT_CLOSED", "the client closed before it opened"));
+        else if (state === "closed") reject(change.error ?? new ClientError("SCALLION_CLIENT_CLOSED", "the client closed before it opened"));
         else return;
         off();
       });
@@ -241,6 +201,7 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
           socket.onmessage = (event) => this.#received(event.data);
           socket.onclose = (event) => this.#lost(socket, event.code, event.reason);
           socket.onerror = (event) => {
+            if (this.#state !== "open") this.#handshakes.failed(event);
             const cause = (event as { error?: unknown }).error ?? event;
             this.#events.emit("error", new ClientError("SCALLION_SOCKET_ERROR", `WebSocket error on ${this.url}`, { cause }));
           };
@@ -257,19 +218,17 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
     clearTimeout(this.#timer);
     // Queued messages go first, before any listener of "open" can send a newer one.
     for (const frame of this.#queue.drain()) socket.send(frame);
-    this.#lastHeard = this.#lastPing = Date.now();
+    this.#handshakes.opened();
     if (this.#reconnect) this.#stableTimer = setTimeout(() => (this.#attempt = 0), this.#reconnect.resetAfter);
-    this.#watch(socket);
+    this.#watchdog.start(socket, (reason) => this.#drop(socket, reason));
     this.#setState({ state: "open" });
   }
 
   #received(data: unknown): void {
-    this.#lastHeard = Date.now();
+    this.#watchdog.heard();
     const message: Message = typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer);
-    if (this.#ping !== undefined) {
-      const { pong } = this.#ping;
-      if (typeof pong === "string" ? message === pong : pong(message)) return;
-    }
+    const pong = this.#pong;
+    if (pong !== undefined && (typeof pong === "string" ? message === pong : pong(message))) return;
     const schema = this.#options.incoming;
     if (schema === undefined) return this.#events.emit("message", message as In);
     let value: unknown;
@@ -288,32 +247,6 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
     this.#events.emit("error", new ClientError("SCALLION_INVALID_MESSAGE", `received ${what}`, { cause, data }));
   }
 
-  /** Watches for silence: sends pings when configured, and drops the connection after `idleTimeout`. */
-  #watch(socket: WebSocketLike): void {
-    const { idleTimeout } = this.#options;
-    const ping = this.#ping;
-    if (idleTimeout === undefined && ping === undefined) return;
-    const check = (): void => {
-      const now = Date.now();
-      let next = Infinity;
-      if (idleTimeout !== undefined) {
-        const left = this.#lastHeard + idleTimeout - now;
-        if (left <= 0) return this.#drop(socket, `no message for ${idleTimeout} ms`);
-        next = left;
-      }
-      if (ping !== undefined) {
-        const since = Math.max(this.#lastHeard, this.#lastPing);
-        if (now - since >= ping.interval && socket.readyState === OPEN) {
-          socket.send(typeof ping.message === "string" ? ping.message : ping.message());
-          this.#lastPing = now;
-        }
-        next = Math.min(next, Math.max(this.#lastHeard, this.#lastPing) + ping.interval - now);
-      }
-      this.#watchTimer = setTimeout(check, Math.max(next, 1));
-    };
-    this.#watchTimer = setTimeout(check, Math.min(idleTimeout ?? Infinity, ping?.interval ?? Infinity));
-  }
-
   /** Gives up on a socket that went silent or never opened, as if it had closed abnormally. */
   #drop(socket: WebSocketLike, reason: string): void {
     this.#lost(socket, 1006, reason);
@@ -324,7 +257,12 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
 
   #lost(socket: WebSocketLike, code: number, reason: string): void {
     if (socket !== this.#socket) return;
+    const refused = this.#state === "open" ? undefined : this.#handshakes.lost(this.url);
     this.#release();
+    if (refused !== undefined) {
+      this.#events.emit("error", refused);
+      return this.#finish(code, refused.message, refused);
+    }
     const policy = this.#reconnect;
     if (policy === undefined || policy.stopOn.includes(code) || this.#attempt >= policy.maxAttempts) {
       return this.#finish(code, reason);
@@ -345,13 +283,13 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
     }
     clearTimeout(this.#timer);
     clearTimeout(this.#stableTimer);
-    clearTimeout(this.#watchTimer);
+    this.#watchdog.stop();
   }
 
-  #finish(code: number, reason: string): void {
+  #finish(code: number, reason: string, error?: ClientError): void {
     if (this.#state === "closed") return;
     this.#release();
-    const info = { code, reason, unsent: this.#queue.drain().length };
+    const info: CloseInfo = { code, reason, unsent: this.#queue.drain().length, ...(error && { error }) };
     this.#setState({ state: "closed", ...info });
     this.#settle(info);
   }

@@ -9,7 +9,11 @@ export type ClientErrorCode =
   /** The socket reported an error; a close and, unless told otherwise, a reconnect follow. */
   | "SCALLION_SOCKET_ERROR"
   /** An option or URL the client cannot use; thrown by `createClient`. */
-  | "SCALLION_INVALID_OPTION";
+  | "SCALLION_INVALID_OPTION"
+  /** The server answered the handshake with 401, 403 or 404 (seen in Node, with `ws`): the client stopped. */
+  | "SCALLION_HANDSHAKE_REFUSED"
+  /** Handshakes kept failing without saying why (in browsers a refusal looks so): the client stopped. */
+  | "SCALLION_HANDSHAKE_FAILED";
 
 /**
  * Every error the client throws or emits. Recognise it by `code` (or `name === "ClientError"`)
@@ -20,11 +24,14 @@ export class ClientError extends Error {
   readonly code: ClientErrorCode;
   /** The message that failed validation, as received or as given to `send`. */
   readonly data?: unknown;
+  /** The HTTP status that refused the handshake (`SCALLION_HANDSHAKE_REFUSED`). */
+  readonly status?: number;
 
-  constructor(code: ClientErrorCode, message: string, options: { cause?: unknown; data?: unknown } = {}) {
+  constructor(code: ClientErrorCode, message: string, options: { cause?: unknown; data?: unknown; status?: number } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     if ("data" in options) this.data = options.data;
+    if (options.status !== undefined) this.status = options.status;
   }
 }
 

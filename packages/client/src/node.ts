@@ -1,6 +1,7 @@
 // The entry Node resolves (the "node" export condition): the same API as index.ts, except that
-// where the platform has no WebSocket (Node 20) or request headers are wanted, `ws` is loaded.
-// Browser builds start from index.ts and never see this file.
+// `ws` (an optional peer dependency) is loaded when installed: it sends request headers, and it
+// shows a refused handshake's HTTP status, so a 401, 403 or 404 stops the client at once. Without
+// it, Node 22's own WebSocket is used. Browser builds start from index.ts and never see this file.
 import { Client } from "./client.js";
 import type { ClientOptions } from "./options.js";
 import type { Incoming, Outgoing, Schema } from "./schema.js";
@@ -42,12 +43,21 @@ export type {
   WebSocketProvider,
 } from "./index.js";
 
-let ws: Promise<WebSocketConstructor> | undefined;
+let ws: Promise<WebSocketConstructor | undefined> | undefined;
 
-const nodeWebSocket: WebSocketProvider = ({ headers }) => {
-  const platform = platformWebSocket();
-  if (platform !== undefined && headers === undefined) return platform;
-  return (ws ??= import("ws").then((module) => module.WebSocket as unknown as WebSocketConstructor));
+const loadWs = (): Promise<WebSocketConstructor | undefined> =>
+  import("ws").then(
+    (module) => module.WebSocket as unknown as WebSocketConstructor,
+    (error: { code?: string }) => {
+      if (error.code === "ERR_MODULE_NOT_FOUND") return undefined;
+      throw error;
+    },
+  );
+
+const nodeWebSocket: WebSocketProvider = async ({ headers }) => {
+  const chosen = (await (ws ??= loadWs())) ?? (headers === undefined ? platformWebSocket() : undefined);
+  if (chosen !== undefined) return chosen;
+  throw new Error(headers === undefined ? "no WebSocket here: npm install ws (or use Node 22 or later)" : "request headers need ws: npm install ws");
 };
 
 /**
