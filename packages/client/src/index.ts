@@ -24,7 +24,7 @@ export type { Message, Sendable, WebSocketConstructor, WebSocketLike, WebSocketP
  * @example
  * const client = createClient("/chat/lobby", { incoming: ServerMessage, outgoing: ClientMessage });
  * client.on("state", ({ state }) => (status.textContent = state));
- * client.send({ type: "say", text: "hello" }); // queued until open, then sent once
+ * client.send({ type: "message", text: "hello" }); // queued until open, then sent once
  * for await (const message of client) console.log(message);
  */
 export function createClient<I extends Schema | undefined = undefined, O extends Schema | undefined = undefined>(
