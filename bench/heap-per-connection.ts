@@ -38,7 +38,7 @@ if (mode === "ws") {
       for await (const message of receiver) yield send(message);
     },
   });
-  const server = await serve(echo, { port: 0, logger: false });
+  const server = await serve(echo, { port: 0, logger: false, maxConnectionsPerAddress: null });
   url = server.url;
   count = () => server.connections;
 }

@@ -17,10 +17,10 @@ export interface Connection {
 }
 
 /**
- * Every client connects as a browser on localhost would, with `?token=bench`: the full-stack
- * server checks both, the others ignore them, so every server gets the same handshake.
+ * Every client connects as the server's own page would (its origin) with `?token=bench`: the
+ * full-stack server checks both, the others ignore them, so every server gets the same handshake.
  */
-const ORIGIN = "http://localhost";
+const origin = (port: number): string => `http://127.0.0.1:${port}`;
 const TOKEN = "bench";
 
 /** Opens a connection to `route` on the server at `port`; rejects if the handshake fails. */
@@ -30,7 +30,7 @@ export function open(kind: ClientKind, port: number, route: Route): Promise<Conn
 
 function openWs(port: number, route: Route): Promise<Connection> {
   const ws = new WebSocket(`ws://127.0.0.1:${port}${route}?token=${TOKEN}`, {
-    origin: ORIGIN,
+    origin: origin(port),
     perMessageDeflate: false,
   });
   const closed = new Promise<void>((resolve) => ws.once("close", () => resolve()));
@@ -60,7 +60,7 @@ function openSocketIo(port: number, route: Route): Promise<Connection> {
     forceNew: true,
     reconnection: false,
     query: { token: TOKEN },
-    extraHeaders: { origin: ORIGIN },
+    extraHeaders: { origin: origin(port) },
   });
   return new Promise((resolve, reject) => {
     socket.once("connect_error", reject);

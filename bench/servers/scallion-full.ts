@@ -30,5 +30,6 @@ const app = router({
   }),
 });
 
-const server = await serve(app, { port, host });
+// The load generator opens every connection from 127.0.0.1: no per-address cap, as for raw ws.
+const server = await serve(app, { port, host, maxConnectionsPerAddress: null });
 announce("scallion-full", server.address.port as number);

@@ -79,11 +79,12 @@ describe("examples/auth", () => {
     }
   });
 
-  it("/ws refuses other sites' pages with 403, even with a valid cookie", async () => {
+  it("/ws refuses pages of other origins with 403, other ports of this host too, even with a valid cookie", async () => {
     const { cookie } = await login("bob", "bob-password");
     const session = cookie.split(";")[0] as string;
     expect(await talk("/ws", { Cookie: session, Origin: "https://evil.example" })).toEqual({ messages: [], status: 403 });
-    expect((await talk("/ws", { Cookie: session, Origin: "http://localhost:5173" })).messages).toEqual(["Hello, Bob!"]);
+    expect(await talk("/ws", { Cookie: session, Origin: "http://localhost:5173" })).toEqual({ messages: [], status: 403 });
+    expect((await talk("/ws", { Cookie: session, Origin: `http://${base}` })).messages).toEqual(["Hello, Bob!"]);
   });
 
   it("/api/ws takes the token as a bearer header or a query parameter, and refuses others with 401", async () => {

@@ -1,4 +1,6 @@
 import { existsSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -86,4 +88,24 @@ describe.skipIf(!hasChromium)("the chat page in Chromium", () => {
     const seen = await lines(bob);
     expect(seen).toEqual(expected.filter((line) => seen.includes(line)));
   }, 60_000);
+
+  it("refuses the chat's WebSocket to a page on another port of the same host, and serves its own page", async () => {
+    const probe = `
+      <script>
+        const ws = new WebSocket("ws://${chat.base}/chat/lobby?name=mallory");
+        ws.onopen = () => (document.title = "open");
+        ws.onclose = (event) => (document.title = "closed " + event.code);
+      </script>`;
+    const other = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html" }).end(probe));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(other.address() as AddressInfo).port}/`);
+      await expect.poll(() => page.title(), { timeout: 10_000 }).toBe("closed 1006");
+      const own = await open("room=lobby&name=alice");
+      await status(own).toBe("open");
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
+  }, 30_000);
 });

@@ -33,7 +33,8 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   readonly scope: Scope;
   readonly #runtime: RuntimeContext;
   readonly #lifecycle: Lifecycle;
-  readonly #receiver: Receiver;
+  /** The client's messages on their way to the handler. */
+  readonly receiver: Receiver;
   #handshake: Handshake | undefined;
   #outbox: Outbox | undefined;
   #membership: Membership | undefined;
@@ -49,7 +50,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     this.#runtime = runtime;
     this.scope = createScope(pending.request, runtime.options.trustProxy);
     this.#lifecycle = new Lifecycle(this.scope.id);
-    this.#receiver = new Receiver<Message>(runtime.options.maxQueue, this);
+    this.receiver = new Receiver<Message>(runtime.options, this);
     this.#handshake = new Handshake(
       pending,
       runtime.options.handshakeTimeout,
@@ -70,10 +71,6 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     return this.#state === "open";
   }
 
-  get queued(): number {
-    return this.#receiver.queued;
-  }
-
   get bufferedAmount(): number {
     return this.#outbox?.socket.bufferedAmount ?? 0;
   }
@@ -83,7 +80,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   }
 
   start(app: Handler): void {
-    this.drive(app, this.scope, this.#receiver);
+    this.drive(app, this.scope, this.receiver);
   }
 
   // Driver: what each event the handler yields does.
@@ -136,13 +133,15 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   }
 
   /**
-   * The handler threw: HTTP 500 before the handshake, close 1011 after it. A `CloseError` closes
-   * with its own code instead: it reports the client's fault, not the server's.
+   * The handler threw: HTTP 500 before the handshake, close 1011 after it, logged as an error. A
+   * `CloseError` closes with its own code instead: it reports the client's fault (bad JSON, a
+   * schema violation, a rate limit), counted and logged at debug level at most.
    */
   crash(error: unknown): void {
     const logger = this.#runtime.logger;
     if (isCloseError(error)) {
-      logger.info({ connection: this.id, code: error.closeCode, reason: error.reason }, "closing the connection");
+      this.#runtime.counters.clientFault(error.closeCode);
+      logger.debug({ connection: this.id, code: error.closeCode, reason: error.reason }, "closing the connection");
       if (this.#state === "handshake") this.#open();
       this.#close("error", error.closeCode, error.reason, error);
       return;
@@ -226,7 +225,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
       this.#refuse(503, "Server is shutting down", {}, { cause: "shutdown", code: 1006, reason: "" });
       return;
     }
-    this.#receiver.end();
+    this.receiver.end();
     this.#close("shutdown", code, reason);
   }
 
@@ -241,9 +240,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     this.#outbox?.socket.ping();
   }
 
-  // Subscriber: what the topics deliver.
-
-  /** Writes a published message straight to the socket, unless this subscriber is too far behind. */
+  /** Subscriber: writes a published message straight to the socket, unless this subscriber is too far behind. */
   deliver(message: Encoded): void {
     if (this.#state !== "open") return;
     if (!(this.#outbox as Outbox).deliver(message)) this.#close("backpressure", 1013, "Subscriber too slow");
@@ -268,7 +265,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   message(data: Message): void {
     const counters = this.#runtime.counters;
     counters.messagesIn++;
-    if (!this.#receiver.push(data)) counters.messagesDiscarded++;
+    if (!this.receiver.push(data)) counters.messagesDiscarded++;
   }
 
   pong(): void {
@@ -277,7 +274,8 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
 
   protocolError(error: Error, code: number): void {
     this.#ending ??= { cause: "error", code, reason: "", error };
-    this.#runtime.logger.warn({ connection: this.id, code, err: error.message }, "client broke the protocol; closing");
+    this.#runtime.counters.clientFault(code);
+    this.#runtime.logger.debug({ connection: this.id, code, err: error.message }, "client broke the protocol; closing");
   }
 
   closed(code: number, reason: string): void {
@@ -286,7 +284,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     this.#state = "closed";
     this.#handshake?.cancel();
     this.#handshake = undefined;
-    this.#receiver.end();
+    this.receiver.end();
     this.#outbox?.fail();
     const runtime = this.#runtime;
     if (wasOpen) leavePath(runtime.topics, this, this.scope.path);

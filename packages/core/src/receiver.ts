@@ -45,9 +45,18 @@ const READ = 4;
 const DISCARDING = 8;
 const FINISHING = 16;
 
+/** How much a receiver's queue may hold before it pauses its transport. */
+export interface ReceiverLimits {
+  /** Messages. */
+  readonly maxQueue: number;
+  /** Bytes: the payloads' lengths (text counts its characters). */
+  readonly maxQueueBytes: number;
+}
+
 /**
  * The client's messages, in order, as an async iterable. Its queue holds at most `maxQueue`
- * messages; when full, the transport is paused until the handler has read down to a quarter.
+ * messages and about `maxQueueBytes` bytes (one message more at the most); when either is
+ * reached, the transport is paused until the handler has read down to a quarter of both.
  * A push-only handler (`websocket(handler, { receive: false })`) has it {@link Receiver.discard}
  * messages instead: they are dropped and counted, never queued.
  */
@@ -56,11 +65,13 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
   #queue: T[] | undefined;
   #waiting: ((result: IteratorResult<T>) => void) | undefined;
   #state = 0;
-  readonly #maxQueue: number;
+  /** What the queued messages weigh. */
+  #bytes = 0;
+  readonly #limits: ReceiverLimits;
   readonly #control: ReceiverControl;
 
-  constructor(maxQueue: number, control: ReceiverControl) {
-    this.#maxQueue = maxQueue;
+  constructor(limits: ReceiverLimits, control: ReceiverControl) {
+    this.#limits = limits;
     this.#control = control;
   }
 
@@ -73,10 +84,16 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
     return this.#queue?.length ?? 0;
   }
 
+  /** What the messages waiting to be read weigh, in bytes. */
+  get queuedBytes(): number {
+    return this.#bytes;
+  }
+
   /** Declares that the handler never reads: messages are dropped (and counted by the runtime), never queued. */
   discard(): void {
     this.#state |= DISCARDING;
     this.#queue = undefined;
+    this.#bytes = 0;
     this.#unpause();
   }
 
@@ -91,7 +108,9 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
     }
     const queue = (this.#queue ??= []);
     queue.push(message);
-    if ((this.#state & PAUSED) === 0 && queue.length >= this.#maxQueue) {
+    this.#bytes += weight(message);
+    const limits = this.#limits;
+    if ((this.#state & PAUSED) === 0 && (queue.length >= limits.maxQueue || this.#bytes >= limits.maxQueueBytes)) {
       this.#state |= PAUSED;
       this.#control.pause();
     }
@@ -109,6 +128,7 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
     if ((this.#state & ENDED) !== 0) return;
     this.#state |= ENDED;
     this.#queue = undefined;
+    this.#bytes = 0;
     const waiting = this.#waiting;
     this.#waiting = undefined;
     waiting?.(DONE);
@@ -122,7 +142,11 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
     const queue = this.#queue;
     if (queue !== undefined && queue.length > 0) {
       const value = queue.shift() as T;
-      if ((this.#state & PAUSED) !== 0 && queue.length <= this.#maxQueue >> 2) this.#unpause();
+      this.#bytes -= weight(value);
+      const limits = this.#limits;
+      if ((this.#state & PAUSED) !== 0 && queue.length <= limits.maxQueue >> 2 && this.#bytes <= limits.maxQueueBytes / 4) {
+        this.#unpause();
+      }
       if ((this.#state & FINISHING) !== 0 && queue.length === 0) this.end();
       return Promise.resolve({ done: false, value });
     }
@@ -153,4 +177,9 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
     this.#state &= ~PAUSED;
     this.#control.resume();
   }
+}
+
+/** What a queued message weighs: its length, for text and bytes; nothing for other values (a harness's inputs). */
+function weight(value: unknown): number {
+  return typeof value === "string" ? value.length : value instanceof Uint8Array ? value.byteLength : 0;
 }

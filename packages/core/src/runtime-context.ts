@@ -1,13 +1,14 @@
 import type { TrustProxy } from "./client-address.js";
 import type { Beating } from "./heartbeat.js";
 import type { CloseCause } from "./lifecycle.js";
-import type { Logger } from "./logger.js";
+import type { RuntimeLogger } from "./logger.js";
 import type { Counters } from "./stats.js";
 import type { Topics } from "./topics.js";
 
 /** Options the runtime applies to every connection, after defaults. */
 export interface ResolvedRuntimeOptions {
   readonly maxQueue: number;
+  readonly maxQueueBytes: number;
   readonly highWaterMark: number;
   readonly pingInterval: number | null;
   readonly pingTimeout: number | null;
@@ -21,8 +22,10 @@ export interface ResolvedRuntimeOptions {
 /** What the runtime needs of each of its connections: their state for stats, and shutdown. */
 export interface Tracked extends Beating {
   readonly state: "handshake" | "open" | "closing" | "closed";
-  /** Messages waiting in the receiver's queue. */
-  readonly queued: number;
+  /** Its scope: the client address it counts against. */
+  readonly scope: { readonly address: string };
+  /** Its receiver: messages, and their bytes, waiting to be read. */
+  readonly receiver: { readonly queued: number; readonly queuedBytes: number };
   /** Bytes sent and not yet written to the network. */
   readonly bufferedAmount: number;
   /** Wire bytes read and written so far. */
@@ -35,7 +38,7 @@ export interface Tracked extends Beating {
 /** What a connection needs from the runtime that owns it. */
 export interface RuntimeContext {
   readonly options: ResolvedRuntimeOptions;
-  readonly logger: Logger;
+  readonly logger: RuntimeLogger;
   readonly counters: Counters;
   readonly topics: Topics;
   opened(connection: Tracked): void;

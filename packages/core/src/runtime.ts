@@ -1,10 +1,12 @@
+import { AddressLimit } from "./address-limit.js";
 import type { TrustProxy } from "./client-address.js";
+import { clientAddress } from "./client-address.js";
 import { Connection } from "./connection.js";
 import { checkOptions, optionChecks } from "./option-check.js";
 import { assertCloseFrame } from "./close-codes.js";
 import type { Handler } from "./handler.js";
-import type { Logger } from "./logger.js";
-import { consoleLogger, silentLogger } from "./logger.js";
+import type { Logger, RuntimeLogger } from "./logger.js";
+import { consoleLogger, silentLogger, throttledLogger } from "./logger.js";
 import { Heartbeat } from "./heartbeat.js";
 import type { ResolvedRuntimeOptions, RuntimeContext, Tracked } from "./runtime-context.js";
 import type { Message } from "./events.js";
@@ -19,6 +21,12 @@ import type { PendingUpgrade } from "./transport.js";
 export interface RuntimeOptions {
   /** Messages the receiver queues before the socket is paused. Default 32. */
   maxQueue?: number;
+  /**
+   * Bytes the receiver queues before the socket is paused (one message more at the most), so a
+   * client that sends large messages to a handler that does not read them holds a few of them, not
+   * `maxQueue`. Default: twice `maxPayload` (2 MiB).
+   */
+  maxQueueBytes?: number;
   /** Bytes buffered for a socket above which a yielded send waits for the socket to drain. Default 64 KiB. */
   highWaterMark?: number;
   /** Milliseconds of silence before the server pings a client; `null` disables the heartbeat. Default 20 s. */
@@ -43,12 +51,22 @@ export interface RuntimeOptions {
   subscriberBufferLimit?: number;
   /** What happens to a subscriber over its buffer limit: closed with 1013 (default) or skipped and counted. */
   slowSubscriber?: "close" | "skip";
+  /**
+   * Connections one client address (`scope.address`, so behind a proxy set `trustProxy`) may
+   * hold at once, handshakes not yet decided included; one more is refused with HTTP 429 before
+   * anything is upgraded. Default 256: more than a browser opens to one host (Firefox stops at
+   * 200, Chromium at 255 in all), room for a small office behind one NAT address, and a small
+   * share of a server's file descriptors. `null` disables it (a load test from one machine).
+   */
+  maxConnectionsPerAddress?: number | null;
   /** Where errors and warnings go: `console` by default, `false` for silence, or e.g. a pino logger. */
   logger?: Logger | false;
 }
 
 export const runtimeOptionChecks = {
   maxQueue: optionChecks.positiveInteger,
+  maxQueueBytes: optionChecks.positiveInteger,
+  maxConnectionsPerAddress: (v: unknown) => (v === null ? undefined : optionChecks.positiveInteger(v)),
   highWaterMark: optionChecks.positiveInteger,
   pingInterval: optionChecks.durationOrNull,
   pingTimeout: optionChecks.durationOrNull,
@@ -60,6 +78,8 @@ export const runtimeOptionChecks = {
   subscriberBufferLimit: optionChecks.positiveInteger,
   slowSubscriber: optionChecks.slowSubscriber,
 };
+
+const DEFAULT_PER_ADDRESS = 256;
 
 /** Options of a graceful shutdown. */
 export interface CloseOptions {
@@ -76,13 +96,14 @@ export interface CloseOptions {
  */
 export class Runtime implements RuntimeContext {
   readonly options: ResolvedRuntimeOptions;
-  readonly logger: Logger;
+  readonly logger: RuntimeLogger;
   readonly counters = new Counters();
   readonly topics: Topics;
   readonly #pubsub: PubSub;
   readonly #app: Handler;
   readonly #connections = new Set<Tracked>();
   readonly #heartbeat: Heartbeat;
+  readonly #perAddress: AddressLimit;
   #open = 0;
   #closing: Promise<void> | undefined;
   #idle: (() => void) | undefined;
@@ -93,6 +114,7 @@ export class Runtime implements RuntimeContext {
     this.#app = app;
     this.options = {
       maxQueue: options.maxQueue ?? 32,
+      maxQueueBytes: options.maxQueueBytes ?? 2 * 1024 * 1024,
       highWaterMark: options.highWaterMark ?? 64 * 1024,
       pingInterval: options.pingInterval === undefined ? 20_000 : options.pingInterval,
       pingTimeout: options.pingTimeout === undefined ? 20_000 : options.pingTimeout,
@@ -104,8 +126,11 @@ export class Runtime implements RuntimeContext {
     };
     this.#pubsub = options.pubsub ?? new MemoryPubSub();
     this.topics = new Topics(this.#pubsub);
-    this.logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
+    this.logger = throttledLogger(options.logger === false ? silentLogger : (options.logger ?? consoleLogger));
     this.#heartbeat = new Heartbeat(this.options.pingInterval, this.options.pingTimeout, this.#connections);
+    this.#perAddress = new AddressLimit(
+      options.maxConnectionsPerAddress === undefined ? DEFAULT_PER_ADDRESS : options.maxConnectionsPerAddress,
+    );
   }
 
   /** Open connections: accepted and not yet closed. */
@@ -116,6 +141,7 @@ export class Runtime implements RuntimeContext {
   /** A snapshot of the connections and of the counters since the start. */
   stats(): ServerStats {
     let queuedMessages = 0;
+    let queuedBytes = 0;
     let bufferedBytes = 0;
     let handshakes = 0;
     let { bytesIn, bytesOut } = this.counters;
@@ -123,15 +149,18 @@ export class Runtime implements RuntimeContext {
       const bytes = connection.bytes;
       bytesIn += bytes.in;
       bytesOut += bytes.out;
-      queuedMessages += connection.queued;
+      queuedMessages += connection.receiver.queued;
+      queuedBytes += connection.receiver.queuedBytes;
       bufferedBytes += connection.bufferedAmount;
       if (connection.state === "handshake") handshakes++;
     }
-    const { messagesIn, messagesOut, messagesDiscarded, messagesSkipped, closes, rejected } = this.counters;
+    const { messagesIn, messagesOut, messagesDiscarded, messagesSkipped, closes, rejected, clientFaults } = this.counters;
     return {
       connections: this.#open,
       handshakes,
+      addresses: this.#perAddress.addresses,
       queuedMessages,
+      queuedBytes,
       bufferedBytes,
       messagesIn,
       messagesOut,
@@ -142,6 +171,7 @@ export class Runtime implements RuntimeContext {
       subscriptions: this.topics.subscriptions,
       closes: { ...closes },
       rejected: { ...rejected },
+      clientFaults: { ...clientFaults },
     };
   }
 
@@ -179,6 +209,12 @@ export class Runtime implements RuntimeContext {
       pending.reject(503, "Server is shutting down", {});
       return;
     }
+    const { request } = pending;
+    if (!this.#perAddress.admit(clientAddress(request.address, request.headers, this.options.trustProxy))) {
+      this.counters.rejectedWith(429);
+      pending.reject(429, "Too many connections from this address", {});
+      return;
+    }
     const connection = new Connection(this, pending);
     this.#connections.add(connection);
     connection.start(this.#app);
@@ -190,6 +226,7 @@ export class Runtime implements RuntimeContext {
 
   ended(connection: Tracked, wasOpen: boolean): void {
     this.#connections.delete(connection);
+    this.#perAddress.release(connection.scope.address);
     if (wasOpen && --this.#open === 0) this.#heartbeat.stop();
     if (this.#connections.size === 0) this.#idle?.();
   }

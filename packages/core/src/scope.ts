@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { TrustProxy } from "./client-address.js";
-import { clientAddress } from "./client-address.js";
+import { clientAddress, requestHost } from "./client-address.js";
 import type { RawHeaders } from "./headers.js";
 import { scopeHeaders } from "./headers.js";
 import { signalOf } from "./lifecycle.js";
@@ -25,6 +25,12 @@ export interface Scope {
   readonly subprotocols: readonly string[];
   /** The client's IP address: the socket's, or with `trustProxy`, what the proxies forwarded. */
   readonly address: string;
+  /**
+   * The host the client asked for (`example.com:8080`), lower-cased: the `Host` header, or with
+   * `trustProxy` the `X-Forwarded-Host` the proxies passed on; "" if none. `origin()` compares
+   * page origins with it.
+   */
+  readonly host: string;
   /** Path parameters, filled by the router. */
   readonly params: Readonly<Record<string, string>>;
   /** Aborted when the connection ends: hand it to timers, fetches and streams the handler starts. */
@@ -54,6 +60,7 @@ export function createScope(request: RequestInfo, trustProxy: TrustProxy = false
     headers,
     subprotocols: parseSubprotocols(headers["sec-websocket-protocol"]),
     address: clientAddress(request.address, request.headers, trustProxy),
+    host: requestHost(request.headers, trustProxy),
     params: NONE,
   };
   // An AbortSignal costs most of a kilobyte: made on first use, as most handlers never ask. The

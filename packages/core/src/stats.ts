@@ -6,8 +6,15 @@ export interface ServerStats {
   readonly connections: number;
   /** Upgrade requests whose handshake is not decided yet. */
   readonly handshakes: number;
+  /**
+   * Client addresses holding connections (0 with `maxConnectionsPerAddress: null`); those
+   * refused for holding too many are counted in `rejected[429]`.
+   */
+  readonly addresses: number;
   /** Messages received and waiting in receivers' queues. */
   readonly queuedMessages: number;
+  /** What those messages weigh, in bytes; see `maxQueueBytes`. */
+  readonly queuedBytes: number;
   /** Bytes handed to sockets and not yet written to the network. */
   readonly bufferedBytes: number;
   readonly messagesIn: number;
@@ -25,6 +32,12 @@ export interface ServerStats {
   readonly closes: Readonly<Record<CloseCause, number>>;
   /** Refused handshakes by HTTP status. */
   readonly rejected: Readonly<Record<number, number>>;
+  /**
+   * Connections closed for what the client sent, by close code: protocol errors (1002, 1007,
+   * 1009 …) and the `CloseError`s of middleware and handlers (1007 bad JSON, 1008 a schema
+   * violation or a rate limit …). Logged at debug level at most.
+   */
+  readonly clientFaults: Readonly<Record<number, number>>;
 }
 
 /** The counters a runtime keeps as connections come and go. */
@@ -45,8 +58,13 @@ export class Counters {
     backpressure: 0,
   };
   readonly rejected: Record<number, number> = {};
+  readonly clientFaults: Record<number, number> = {};
 
   rejectedWith(status: number): void {
     this.rejected[status] = (this.rejected[status] ?? 0) + 1;
+  }
+
+  clientFault(code: number): void {
+    this.clientFaults[code] = (this.clientFaults[code] ?? 0) + 1;
   }
 }

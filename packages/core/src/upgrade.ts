@@ -33,7 +33,7 @@ export interface UpgradeHandler extends Endpoint {
 /** Builds the runtime and transport for `options`, already checked by the caller. */
 export function createUpgradeHandler(app: Handler, options: UpgradeOptions, where: string): UpgradeHandler {
   const { maxPayload = 1024 * 1024, perMessageDeflate = false, ...rest } = options;
-  const runtime = new Runtime(app, rest, where);
+  const runtime = new Runtime(app, { ...rest, maxQueueBytes: rest.maxQueueBytes ?? 2 * maxPayload }, where);
   const transport = new WsTransport({ maxPayload, perMessageDeflate });
   const handle = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const pending = transport.upgrade(req, socket, head);

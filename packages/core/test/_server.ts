@@ -19,5 +19,5 @@ export async function start(app: Handler, options: ServeOptions = {}): Promise<S
 export function recordingLogger(): Logger & { entries: { level: string; context: object; message: string }[] } {
   const entries: { level: string; context: object; message: string }[] = [];
   const at = (level: string) => (context: object, message: string) => void entries.push({ level, context, message });
-  return { entries, info: at("info"), warn: at("warn"), error: at("error") };
+  return { entries, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }

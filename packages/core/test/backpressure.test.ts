@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { CloseInfo, Outcome } from "../src/index.js";
-import { send, websocket } from "../src/index.js";
+import { accept, send, websocket } from "../src/index.js";
 import { openClient } from "./_client.js";
 import { start } from "./_server.js";
 
@@ -71,6 +71,42 @@ describe("backpressure", () => {
     expect(server.stats().messagesIn).toBeLessThan(count / 2);
     release();
     await vi.waitFor(() => expect(received).toHaveLength(count), { timeout: 20_000 });
+    client.ws.close();
+  });
+
+  it("bounds what a connection holds inbound in bytes too: large messages pause the socket after a few", async () => {
+    const maxPayload = 256 * KiB;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const received: number[] = [];
+    const server = await start(
+      async function* (_scope, receiver) {
+        yield accept();
+        await gate;
+        for await (const message of receiver) received.push((message as Uint8Array)[0] as number);
+      },
+      { maxPayload },
+    );
+    const client = await openClient(`${server.url}/`);
+    const count = 40;
+    for (let i = 0; i < count; i++) client.ws.send(Buffer.alloc(maxPayload, i));
+    let previous = -1;
+    await vi.waitFor(
+      () => {
+        const now = client.ws.bufferedAmount;
+        const stable = now === previous;
+        previous = now;
+        expect(stable && now > 0).toBe(true);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    // The default budget is twice maxPayload; the message that crosses it is the one more.
+    const { queuedBytes, queuedMessages } = server.stats();
+    expect(queuedBytes).toBeLessThanOrEqual(3 * maxPayload);
+    expect(queuedMessages).toBeLessThanOrEqual(3);
+    release();
+    await vi.waitFor(() => expect(received).toHaveLength(count), { timeout: 20_000 });
+    expect(received).toEqual(Array.from({ length: count }, (_, i) => i));
     client.ws.close();
   });
 

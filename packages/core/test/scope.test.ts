@@ -15,7 +15,7 @@ describe("the scope", () => {
     const { scope, lifecycle } = running();
     expect(Object.getOwnPropertySymbols(scope)).toEqual([]);
     expect(Object.keys(scope).sort()).toEqual(
-      ["address", "headers", "id", "params", "path", "query", "signal", "subprotocols", "url"].sort(),
+      ["address", "headers", "host", "id", "params", "path", "query", "signal", "subprotocols", "url"].sort(),
     );
     for (const value of Object.values(scope)) {
       expect(value === null || typeof value !== "object" || value instanceof AbortSignal || isPlain(value)).toBe(true);

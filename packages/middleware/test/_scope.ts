@@ -11,6 +11,7 @@ export function scopeFor(url: string, headers: Record<string, string> = {}): Sco
     headers,
     subprotocols: [],
     address: "127.0.0.1",
+    host: headers.host ?? "",
     params: {},
     signal: new AbortController().signal,
   };

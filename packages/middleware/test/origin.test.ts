@@ -1,6 +1,6 @@
 import { send } from "@scallion/core";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { compose, origin } from "../src/index.js";
+import { compose, LOCAL_ORIGINS, origin } from "../src/index.js";
 import { statusOf } from "./_client.js";
 import { start } from "./_server.js";
 
@@ -73,9 +73,31 @@ describe("origin", () => {
     });
   });
 
-  it("by default allows only localhost, 127.0.0.1 and [::1] on any port", async () => {
+  it("by default allows only the request's own origin: another port of the same host is another origin", async () => {
+    const server = await start(compose(origin())(hello));
+    const { port } = new URL(server.url);
+    const status = (o: string) => statusOf(`${server.url}/`, { Origin: o });
+    expect(await status(`http://127.0.0.1:${port}`)).toBe("open");
+    expect(await status(`http://127.0.0.1:${Number(port) + 1}`)).toBe(403);
+    expect(await status(`http://localhost:${port}`)).toBe(403);
+    expect(await status("http://127.0.0.1")).toBe(403);
+    expect(await status("https://example.com")).toBe(403);
+  });
+
+  it("compares with the Host the request names, and with the forwarded host only under trustProxy", async () => {
+    const app = compose(origin())(hello);
+    const direct = await start(app);
+    const proxied = await start(app, { trustProxy: true });
+    const headers = { Origin: "https://app.example.com", "X-Forwarded-Host": "app.example.com" };
+    expect(await statusOf(`${direct.url}/`, headers)).toBe(403);
+    expect(await statusOf(`${proxied.url}/`, headers)).toBe("open");
+    expect(await statusOf(`${direct.url}/`, { Origin: "https://app.example.com", Host: "app.example.com" })).toBe("open");
+    expect(await statusOf(`${direct.url}/`, { Origin: "http://app.example.com:8080", Host: "app.example.com" })).toBe(403);
+  });
+
+  it("adds localhost on any port only when asked for, with LOCAL_ORIGINS", async () => {
     expect(
-      await statuses({}, [
+      await statuses({ allow: LOCAL_ORIGINS }, [
         "http://localhost:5173",
         "http://127.0.0.1:3000",
         "http://[::1]:8080",
@@ -93,6 +115,7 @@ describe("origin", () => {
       "http://127.0.0.1.nip.io": 403,
       "https://example.com": 403,
     });
+    expect(await statuses({}, ["http://localhost:5173"])).toEqual({ "http://localhost:5173": 403 });
   });
 
   it("takes the allowed origins from WS_ALLOWED_ORIGINS, comma-separated, when allow is not given", async () => {
@@ -104,7 +127,7 @@ describe("origin", () => {
 
   it("refuses malformed, opaque and oversized origins", async () => {
     expect(
-      await statuses({}, [
+      await statuses({ allow: LOCAL_ORIGINS }, [
         "null",
         "localhost:3000",
         "http://localhost:3000/path",
@@ -127,7 +150,7 @@ describe("origin", () => {
 
   it("allows requests without an Origin header unless allowMissing is false", async () => {
     expect(await statuses({}, [undefined])).toEqual({ "(none)": "open" });
-    expect(await statuses({ allowMissing: false }, [undefined, "http://localhost:1"])).toEqual({
+    expect(await statuses({ allowMissing: false, allow: LOCAL_ORIGINS }, [undefined, "http://localhost:1"])).toEqual({
       "(none)": 403,
       "http://localhost:1": "open",
     });
@@ -143,7 +166,7 @@ describe("origin", () => {
     expect(() => origin({ allow: ["https://example.com/path"] })).toThrow(/option "allow" has "https:\/\/example.com\/path"/);
     expect(() => origin({ allow: ["https://a.*.example.com"] })).toThrow(/option "allow"/);
     expect(() => origin({ allow: ["*"] })).toThrow(/option "allow"/);
-    expect(() => origin({ allow: [] })).toThrow(/option "allow"/);
+    expect(() => origin({ allow: 7 as never })).toThrow(/option "allow"/);
     expect(() => origin({ allowMissing: "no" as never })).toThrow(/option "allowMissing"/);
     expect(() => origin({ alow: ["https://example.com"] } as never)).toThrow(/option "alow" is not known/);
   });

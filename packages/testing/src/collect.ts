@@ -112,6 +112,9 @@ const OUTCOMES: Readonly<Record<Event["type"], Outcome>> = {
   "websocket.reject": "dropped",
 };
 
+/** The script keeps one input queued ahead of the handler, whatever its size. */
+const ONE_AHEAD = { maxQueue: 1, maxQueueBytes: Infinity };
+
 /**
  * The inputs, fed to a receiver of the runtime's kind as the handler reads them (one ahead), so
  * `merge()` ends with it and a push-only handler discards them, as on a real connection.
@@ -127,7 +130,7 @@ class Script<T> {
 
   constructor(inputs: Iterable<T> | AsyncIterable<T>) {
     this.#inputs = inputs;
-    this.receiver = new Receiver<T>(1, {
+    this.receiver = new Receiver<T>(ONE_AHEAD, {
       pause: () => {},
       resume: () => this.#resume?.(),
       firstRead: () =>
