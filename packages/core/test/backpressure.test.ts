@@ -1,10 +1,28 @@
 import { describe, expect, it, vi } from "vitest";
 import type { CloseInfo, Outcome } from "../src/index.js";
 import { accept, send, websocket } from "../src/index.js";
+import type { TestClient } from "./_client.js";
 import { openClient } from "./_client.js";
 import { start } from "./_server.js";
 
 const KiB = 1024;
+
+/**
+ * Waits until the client's own send buffer stays backed up: the server stopped reading. Had it
+ * kept reading, the buffer would drain to zero.
+ */
+async function backedUp(client: TestClient): Promise<void> {
+  let previous = -1;
+  await vi.waitFor(
+    () => {
+      const now = client.ws.bufferedAmount;
+      const stable = now === previous;
+      previous = now;
+      expect(stable && now > 0).toBe(true);
+    },
+    { timeout: 10_000, interval: 100 },
+  );
+}
 
 describe("backpressure", () => {
   it("pauses a handler whose client stops reading, with the server's buffer bounded", async () => {
@@ -57,16 +75,7 @@ describe("backpressure", () => {
     for (let i = 0; i < count; i++) client.ws.send(Buffer.alloc(64 * KiB, i % 256));
     // The server stops reading: the client's own buffer backs up (and stays backed up) instead of
     // the server's memory growing. Had the server kept reading, it would drain to zero.
-    let previous = -1;
-    await vi.waitFor(
-      () => {
-        const now = client.ws.bufferedAmount;
-        const stable = now === previous;
-        previous = now;
-        expect(stable && now > 0).toBe(true);
-      },
-      { timeout: 10_000, interval: 100 },
-    );
+    await backedUp(client);
     expect(server.stats().queuedMessages).toBeLessThanOrEqual(maxQueue);
     expect(server.stats().messagesIn).toBeLessThan(count / 2);
     release();
@@ -90,16 +99,7 @@ describe("backpressure", () => {
     const client = await openClient(`${server.url}/`);
     const count = 40;
     for (let i = 0; i < count; i++) client.ws.send(Buffer.alloc(maxPayload, i));
-    let previous = -1;
-    await vi.waitFor(
-      () => {
-        const now = client.ws.bufferedAmount;
-        const stable = now === previous;
-        previous = now;
-        expect(stable && now > 0).toBe(true);
-      },
-      { timeout: 10_000, interval: 100 },
-    );
+    await backedUp(client);
     // The default budget is twice maxPayload; the message that crosses it is the one more.
     const { queuedBytes, queuedMessages } = server.stats();
     expect(queuedBytes).toBeLessThanOrEqual(3 * maxPayload);
