@@ -8,7 +8,6 @@ const server = await serve(app, { port, host }).catch((error: NodeJS.ErrnoExcept
   console.error(`echo example: ${host}:${port} is already in use; pick another port with PORT=…`);
   process.exit(1);
 });
-console.log(`echo example: ${server.url}/echo and ${server.url}/shout`);
 
 // Graceful shutdown: every client gets what was already sent, then 1001.
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
@@ -23,3 +22,6 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
     );
   });
 }
+
+// Said once the signals are handled, so that whoever waits for this line may stop the server.
+console.log(`echo example: ${server.url}/echo and ${server.url}/shout`);
