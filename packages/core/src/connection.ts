@@ -16,7 +16,6 @@ import type { ReceiverControl } from "./receiver.js";
 import { Receiver } from "./receiver.js";
 import type { RuntimeContext, Tracked } from "./runtime-context.js";
 import type { Scope } from "./scope.js";
-import { createScope } from "./scope.js";
 import type { Subscriber } from "./topics.js";
 import type { PendingUpgrade, SocketEvents } from "./transport.js";
 
@@ -45,10 +44,11 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   pingSentAt = 0;
   lastPong = 0;
 
-  constructor(runtime: RuntimeContext, pending: PendingUpgrade) {
+  /** `scope` is the one the runtime built for `pending`'s request. */
+  constructor(runtime: RuntimeContext, pending: PendingUpgrade, scope: Scope) {
     super();
     this.#runtime = runtime;
-    this.scope = createScope(pending.request, runtime.options.trustProxy);
+    this.scope = scope;
     this.#lifecycle = new Lifecycle(this.scope.id);
     this.receiver = new Receiver<Message>(runtime.options, this);
     this.#handshake = new Handshake(
@@ -102,7 +102,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
         return "dropped";
       case "websocket.close":
         this.finish();
-        if (this.#state === "handshake") this.#open();
+        this.#accepted();
         this.#close("server", event.code, event.reason);
         return "dropped";
       case "websocket.send": {
@@ -121,14 +121,14 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     }
   }
 
-  /** Whether the connection is open, accepting the handshake first if it is still undecided. */
+  /** Accepts the handshake if it is still undecided (implicitly); whether the connection is open. */
   #accepted(): boolean {
     if (this.#state === "handshake") this.#open();
     return this.#state === "open";
   }
 
   complete(): void {
-    if (this.#state === "handshake") this.#open();
+    this.#accepted();
     this.#close("server", 1000, "");
   }
 
@@ -142,7 +142,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     if (isCloseError(error)) {
       this.#runtime.counters.clientFault(error.closeCode);
       logger.debug({ connection: this.id, code: error.closeCode, reason: error.reason }, "closing the connection");
-      if (this.#state === "handshake") this.#open();
+      this.#accepted();
       this.#close("error", error.closeCode, error.reason, error);
       return;
     }
@@ -257,7 +257,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   }
 
   firstRead(): void {
-    if (this.#state === "handshake") this.#open();
+    this.#accepted();
   }
 
   // SocketEvents: what the transport reports.

@@ -1,7 +1,7 @@
 import { AddressLimit } from "./address-limit.js";
 import type { TrustProxy } from "./client-address.js";
-import { clientAddress } from "./client-address.js";
 import { Connection } from "./connection.js";
+import { createScope } from "./scope.js";
 import { checkOptions, optionChecks } from "./option-check.js";
 import { assertCloseFrame } from "./close-codes.js";
 import type { Handler } from "./handler.js";
@@ -66,7 +66,8 @@ export interface RuntimeOptions {
 export const runtimeOptionChecks = {
   maxQueue: optionChecks.positiveInteger,
   maxQueueBytes: optionChecks.positiveInteger,
-  maxConnectionsPerAddress: (v: unknown) => (v === null ? undefined : optionChecks.positiveInteger(v)),
+  maxConnectionsPerAddress: (v: unknown) =>
+    v === null || optionChecks.positiveInteger(v) === undefined ? undefined : "a positive integer, or null to disable",
   highWaterMark: optionChecks.positiveInteger,
   pingInterval: optionChecks.durationOrNull,
   pingTimeout: optionChecks.durationOrNull,
@@ -209,13 +210,13 @@ export class Runtime implements RuntimeContext {
       pending.reject(503, "Server is shutting down", {});
       return;
     }
-    const { request } = pending;
-    if (!this.#perAddress.admit(clientAddress(request.address, request.headers, this.options.trustProxy))) {
+    const scope = createScope(pending.request, this.options.trustProxy);
+    if (!this.#perAddress.admit(scope.address)) {
       this.counters.rejectedWith(429);
       pending.reject(429, "Too many connections from this address", {});
       return;
     }
-    const connection = new Connection(this, pending);
+    const connection = new Connection(this, pending, scope);
     this.#connections.add(connection);
     connection.start(this.#app);
   }
