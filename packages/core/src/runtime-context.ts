@@ -15,6 +15,7 @@ export interface ResolvedRuntimeOptions {
   readonly handshakeTimeout: number;
   readonly closeTimeout: number;
   readonly trustProxy: TrustProxy;
+  readonly maxConnectionsPerAddress: number | null;
   readonly subscriberBufferLimit: number;
   readonly slowSubscriber: "close" | "skip";
 }

@@ -80,8 +80,6 @@ export const runtimeOptionChecks = {
   slowSubscriber: optionChecks.slowSubscriber,
 };
 
-const DEFAULT_PER_ADDRESS = 256;
-
 /** Options of a graceful shutdown. */
 export interface CloseOptions {
   /** The close code sent to every client. Default 1001 (going away). */
@@ -122,6 +120,8 @@ export class Runtime implements RuntimeContext {
       handshakeTimeout: options.handshakeTimeout ?? 10_000,
       closeTimeout: options.closeTimeout ?? 10_000,
       trustProxy: options.trustProxy ?? false,
+      maxConnectionsPerAddress:
+        options.maxConnectionsPerAddress === undefined ? 256 : options.maxConnectionsPerAddress,
       subscriberBufferLimit: options.subscriberBufferLimit ?? 512 * 1024,
       slowSubscriber: options.slowSubscriber ?? "close",
     };
@@ -129,9 +129,7 @@ export class Runtime implements RuntimeContext {
     this.topics = new Topics(this.#pubsub);
     this.logger = throttledLogger(options.logger === false ? silentLogger : (options.logger ?? consoleLogger));
     this.#heartbeat = new Heartbeat(this.options.pingInterval, this.options.pingTimeout, this.#connections);
-    this.#perAddress = new AddressLimit(
-      options.maxConnectionsPerAddress === undefined ? DEFAULT_PER_ADDRESS : options.maxConnectionsPerAddress,
-    );
+    this.#perAddress = new AddressLimit(this.options.maxConnectionsPerAddress);
   }
 
   /** Open connections: accepted and not yet closed. */

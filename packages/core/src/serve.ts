@@ -16,11 +16,6 @@ export interface ServeOptions extends UpgradeOptions {
   host?: string;
   /** Listen on this Unix domain socket instead of TCP (`port` and `host` are then ignored). */
   socketPath?: string;
-  /**
-   * Milliseconds a client may take to send its request headers; a client trickling them is
-   * dropped after this. Default 10 s.
-   */
-  headersTimeout?: number;
 }
 
 /** Where a server listens: a TCP host and port, or a Unix socket's path. */
@@ -43,7 +38,6 @@ const serveOptionChecks = {
   port: optionChecks.port,
   host: optionChecks.string,
   socketPath: optionChecks.string,
-  headersTimeout: optionChecks.duration,
 };
 
 /** The most header bytes a client may make the HTTP server hold before the upgrade. */
@@ -60,10 +54,12 @@ const MAX_HEADER_BYTES = 16 * 1024;
  */
 export async function serve(app: Handler, options: ServeOptions = {}): Promise<Server> {
   checkOptions("serve()", options, serveOptionChecks);
-  const { port = 8080, host = "127.0.0.1", socketPath, headersTimeout = 10_000, ...rest } = options;
-  const upgrade = createUpgradeHandler(app, rest, "serve()");
+  const { port = 8080, host = "127.0.0.1", socketPath, ...rest } = options;
+  const headersTimeout = rest.headersTimeout ?? 10_000;
   const http = createServer(
     {
+      // The socket guard bounds the first request head of a connection; these bound the ones a
+      // kept-alive connection sends after it.
       headersTimeout,
       requestTimeout: Math.max(30_000, headersTimeout),
       maxHeaderSize: MAX_HEADER_BYTES,
@@ -76,6 +72,7 @@ export async function serve(app: Handler, options: ServeOptions = {}): Promise<S
       res.end("This endpoint speaks WebSocket only.\n");
     },
   );
+  const upgrade = createUpgradeHandler(app, rest, "serve()", http);
   http.on("upgrade", upgrade);
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);

@@ -10,7 +10,13 @@ export interface TestClient {
 
 export function openClient(
   url: string,
-  options: { protocols?: string[]; headers?: Record<string, string>; perMessageDeflate?: boolean; autoPong?: boolean } = {},
+  options: {
+    protocols?: string[];
+    headers?: Record<string, string>;
+    perMessageDeflate?: boolean;
+    autoPong?: boolean;
+    localAddress?: string;
+  } = {},
 ): Promise<TestClient> {
   const { protocols = [], ...rest } = options;
   const ws = new WebSocket(url, protocols, { perMessageDeflate: false, ...rest });
