@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
-import { attach } from "@scallion/core";
+import { attach, closeOnSignal } from "@scallion/core";
 import { createApp } from "./app.js";
 import { createHttpHandler } from "./http.js";
 import { demoUsers } from "./users.js";
@@ -24,17 +24,10 @@ http.listen(port, host, () => {
   console.log(`auth example: http://${host}:${bound}/ (sign in as ann / ann-password), ws://${host}:${bound}/ws and /api/ws`);
 });
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    ws.close()
-      .then(() => new Promise<void>((resolve) => http.close(() => resolve())))
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-    http.closeIdleConnections();
-  });
-}
+// Graceful shutdown on SIGINT/SIGTERM, however many times it arrives.
+closeOnSignal(async () => {
+  const closed = new Promise<void>((resolve) => http.close(() => resolve()));
+  http.closeIdleConnections();
+  await ws.close();
+  await closed;
+});

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { PubSub } from "@scallion/core";
-import { MemoryPubSub } from "@scallion/core";
+import { closeOnSignal, MemoryPubSub } from "@scallion/core";
 import { createRedisPubSub } from "@scallion/redis";
 import { createChatServer } from "./server.js";
 
@@ -27,20 +27,13 @@ http.listen(port, host, () => {
   );
 });
 
-// Graceful shutdown: every client gets a 1001 and every room a leave notice.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    http.close();
-    http.closeIdleConnections();
-    endpoint
-      .close()
-      .then(() => redis?.close())
-      .then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-  });
-}
+// Graceful shutdown on SIGINT/SIGTERM, however many times it arrives: every client gets the
+// answers to what it had sent, then a 1001, and every room a leave notice.
+closeOnSignal(async () => {
+  http.close();
+  http.closeIdleConnections();
+  await endpoint.close();
+  await redis?.close();
+  const { messagesIn, messagesDiscarded } = endpoint.stats();
+  console.log(`chat example: closed; ${messagesIn - messagesDiscarded} messages received and answered`);
+});

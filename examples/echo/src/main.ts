@@ -1,4 +1,4 @@
-import { serve } from "@scallion/core";
+import { closeOnSignal, serve } from "@scallion/core";
 import { app } from "./app.js";
 
 const port = process.env.PORT === undefined ? 8080 : Number(process.env.PORT);
@@ -9,19 +9,12 @@ const server = await serve(app, { port, host }).catch((error: NodeJS.ErrnoExcept
   process.exit(1);
 });
 
-// Graceful shutdown: every client gets what was already sent, then 1001.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    console.log(`${signal}: closing ${server.connections} connection(s)`);
-    server.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  });
-}
+// Graceful shutdown on SIGINT/SIGTERM, however many times it arrives: every client gets the
+// answers to what it had sent, then 1001. A second Ctrl-C after a second exits at once.
+closeOnSignal(() => {
+  console.log(`shutting down: closing ${server.connections} connection(s)`);
+  return server.close();
+});
 
 // Said once the signals are handled, so that whoever waits for this line may stop the server.
 console.log(`echo example: ${server.url}/echo and ${server.url}/shout`);

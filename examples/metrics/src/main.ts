@@ -1,4 +1,5 @@
 import type { AddressInfo } from "node:net";
+import { closeOnSignal } from "@scallion/core";
 import { createMetricsServer } from "./app.js";
 
 const { http, endpoint } = createMetricsServer();
@@ -14,12 +15,8 @@ http.listen(port, host, () => {
   console.log(`metrics example: ws://${address}:${bound}/echo, metrics on http://${address}:${bound}/metrics`);
 });
 
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    http.close();
-    endpoint.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
+// Graceful shutdown on SIGINT/SIGTERM, however many times it arrives.
+closeOnSignal(() => {
+  http.close();
+  return endpoint.close();
+});

@@ -41,6 +41,8 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   #ending: Ending | undefined;
   /** The handler yielded after a "dropped": the next such yield finishes it. */
   #dropped = false;
+  /** The shutdown's close frame, sent once the handler has read what was queued. */
+  #draining: { readonly code: number; readonly reason: string } | undefined;
   pingSentAt = 0;
   lastPong = 0;
 
@@ -129,7 +131,8 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
 
   complete(): void {
     this.#accepted();
-    this.#close("server", 1000, "");
+    if (this.#draining === undefined) this.#close("server", 1000, "");
+    else this.drained();
   }
 
   /**
@@ -219,14 +222,22 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     (this.#outbox as Outbox).close(code, reason);
   }
 
-  /** Server shutdown: the receiver ends, the close frame follows every send already made. */
+  /**
+   * Server shutdown: the socket is no longer read, the receiver ends once the handler has read
+   * what it holds, and the close frame follows what the handler yields for them (see
+   * {@link drained}).
+   */
   shutdown(code: number, reason: string): void {
     if (this.#state === "handshake") {
       this.#refuse(503, "Server is shutting down", {}, { cause: "shutdown", code: 1006, reason: "" });
       return;
     }
-    this.receiver.end();
-    this.#close("shutdown", code, reason);
+    if (this.#state !== "open") return;
+    this.#draining = { code, reason };
+    // Nothing more is read until the close frame has gone: what was read is answered.
+    (this.#outbox as Outbox).socket.pause();
+    this.receiver.finish();
+    if (!this.receiver.reads) this.drained();
   }
 
   /** Drops the connection without a closing handshake, e.g. when the heartbeat finds it dead. */
@@ -253,11 +264,20 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   }
 
   resume(): void {
-    this.#outbox?.socket.resume();
+    if (this.#draining === undefined) this.#outbox?.socket.resume();
   }
 
   firstRead(): void {
     this.#accepted();
+  }
+
+  /** Shutting down, the handler has answered what was queued (or the runtime waited long enough). */
+  drained(): void {
+    const draining = this.#draining;
+    if (draining === undefined || this.#state !== "open") return;
+    // Read again, for the client's close frame.
+    (this.#outbox as Outbox).socket.resume();
+    this.#close("shutdown", draining.code, draining.reason);
   }
 
   // SocketEvents: what the transport reports.

@@ -32,6 +32,8 @@ export type { Server, ServerAddress, ServeOptions } from "./serve.js";
 export { attach, upgradeHandler } from "./upgrade.js";
 export type { UpgradeHandler, UpgradeOptions } from "./upgrade.js";
 export type { Endpoint } from "./endpoint.js";
+export { closeOnSignal } from "./close-on-signal.js";
+export type { CloseOnSignalOptions } from "./close-on-signal.js";
 export type { CloseOptions } from "./runtime.js";
 export type { ServerStats } from "./stats.js";
 export { MemoryPubSub } from "./pubsub.js";

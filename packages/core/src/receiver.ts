@@ -25,6 +25,11 @@ export interface ReceiverControl {
   resume(): void;
   /** The handler reads for the first time: the handshake is accepted if it was not yet decided. */
   firstRead(): void;
+  /**
+   * After {@link Receiver.finish}: the handler has read every queued message and asked for the
+   * next, so what it yields for them has been carried out (or it never read, and never will).
+   */
+  drained?(): void;
 }
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
@@ -44,6 +49,7 @@ const PAUSED = 2;
 const READ = 4;
 const DISCARDING = 8;
 const FINISHING = 16;
+const DRAINED = 32;
 
 /** How much a receiver's queue may hold before it pauses its transport. */
 export interface ReceiverLimits {
@@ -99,7 +105,7 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
 
   /** Called by the runtime for each message from the client; false when it was discarded. */
   push(message: T): boolean {
-    if ((this.#state & (ENDED | FINISHING | DISCARDING)) !== 0) return false;
+    if ((this.#state & (ENDED | DISCARDING)) !== 0) return false;
     const waiting = this.#waiting;
     if (waiting !== undefined) {
       this.#waiting = undefined;
@@ -117,10 +123,23 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
     return true;
   }
 
-  /** No more messages will come: readers get what is queued, then the end. */
+  /**
+   * The transport is to send no more: readers get what is queued (and what arrives meanwhile),
+   * then the end, and the control hears `drained()` once the handler, having read them all,
+   * asks for more.
+   */
   finish(): void {
-    if (this.queued === 0) this.end();
-    else this.#state |= FINISHING;
+    if ((this.#state & (ENDED | FINISHING)) !== 0) return;
+    this.#state |= FINISHING;
+    if (this.queued > 0) return;
+    const waiting = this.#waiting !== undefined;
+    this.end();
+    if (waiting) this.#drained();
+  }
+
+  /** Whether the handler reads: it has asked for a message, and has not declared that it never will. */
+  get reads(): boolean {
+    return (this.#state & (READ | DISCARDING)) === READ;
   }
 
   /** Called by the runtime when the connection ends: queued messages are dropped, readers see the end. */
@@ -150,7 +169,10 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
       if ((this.#state & FINISHING) !== 0 && queue.length === 0) this.end();
       return Promise.resolve({ done: false, value });
     }
-    if ((this.#state & ENDED) !== 0) return Promise.resolve(DONE);
+    if ((this.#state & ENDED) !== 0) {
+      if ((this.#state & FINISHING) !== 0) this.#drained();
+      return Promise.resolve(DONE);
+    }
     if (this.#waiting !== undefined) {
       return Promise.reject(new Error("receiver.next() called again before the previous call settled"));
     }
@@ -170,6 +192,12 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  #drained(): void {
+    if ((this.#state & DRAINED) !== 0) return;
+    this.#state |= DRAINED;
+    this.#control.drained?.();
   }
 
   #unpause(): void {

@@ -31,8 +31,13 @@ export interface Tracked extends Beating {
   readonly bufferedAmount: number;
   /** Wire bytes read and written so far. */
   readonly bytes: { readonly in: number; readonly out: number };
-  /** Server shutdown: 503 before the handshake, else the close frame after every send already made. */
+  /**
+   * Server shutdown: 503 before the handshake; else no more messages are taken, the handler reads
+   * what is queued, and the close frame follows what it yields for them.
+   */
   shutdown(code: number, reason: string): void;
+  /** The shutdown's close frame goes now, whatever is still queued. */
+  drained(): void;
   drop(cause: CloseCause): void;
 }
 

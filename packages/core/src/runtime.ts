@@ -85,7 +85,11 @@ export interface CloseOptions {
   /** The close code sent to every client. Default 1001 (going away). */
   code?: number;
   reason?: string;
-  /** Milliseconds to wait for closing handshakes before terminating what is left. Default closeTimeout. */
+  /**
+   * Milliseconds the shutdown may take: handlers have up to half of it to answer the messages
+   * already queued, then every close frame is sent; what has not closed at the end is terminated.
+   * Default closeTimeout.
+   */
   timeout?: number;
 }
 
@@ -231,9 +235,10 @@ export class Runtime implements RuntimeContext {
   }
 
   /**
-   * Graceful shutdown: new upgrades get 503, every receiver ends, every send already yielded is
-   * delivered before the close frame, closing handshakes are awaited up to `timeout`, then what is
-   * left is terminated. Resolves when every connection is gone and its hooks have run.
+   * Graceful shutdown: new upgrades get 503; receivers take no more messages, and each handler
+   * reads what its receiver holds, its answers and every send already yielded going out before
+   * the close frame (within half of `timeout`); closing handshakes are awaited up to `timeout`,
+   * then what is left is terminated. Resolves when every connection is gone and its hooks have run.
    */
   close(options: CloseOptions = {}): Promise<void> {
     this.#closing ??= this.#shutdown(options);
@@ -245,10 +250,14 @@ export class Runtime implements RuntimeContext {
     const idle = new Promise<void>((resolve) => (this.#idle = resolve));
     if (this.#connections.size === 0) this.#idle?.();
     for (const connection of this.#connections) connection.shutdown(code, reason);
+    const draining = setTimeout(() => {
+      for (const connection of this.#connections) connection.drained();
+    }, timeout / 2);
     const timer = setTimeout(() => {
       for (const connection of this.#connections) connection.drop("shutdown");
     }, timeout);
     await idle;
+    clearTimeout(draining);
     clearTimeout(timer);
     this.#heartbeat.stop();
     await this.topics.close();

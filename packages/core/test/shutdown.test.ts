@@ -29,6 +29,54 @@ describe("graceful shutdown", () => {
     await closing;
   });
 
+  it("answers the messages already queued before its 1001: what the server received, it answered", async () => {
+    let read = 0;
+    const server = await serve(
+      async function* (_scope, receiver) {
+        for await (const message of receiver) {
+          read++;
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          yield send(message);
+        }
+      },
+      { port: 0, logger: false },
+    );
+    const clients = await Promise.all(Array.from({ length: 20 }, () => openClient(`${server.url}/`)));
+    const answered = clients.map(() => 0);
+    clients.forEach((client, i) => client.ws.on("message", () => answered[i]!++));
+    for (const client of clients) for (let n = 0; n < 100; n++) client.ws.send(`m${n}`);
+    await vi.waitFor(() => expect(server.stats().queuedMessages).toBeGreaterThan(200));
+    await server.close();
+    for (const client of clients) expect((await client.closed).code).toBe(1001);
+    const { messagesIn, messagesDiscarded } = server.stats();
+    const total = answered.reduce((a, b) => a + b, 0);
+    expect(total).toBe(read);
+    expect(messagesIn).toBe(read + messagesDiscarded);
+  });
+
+  it("sends the close frame within half the timeout to a handler that stopped reading", async () => {
+    const server = await serve(
+      async function* (_scope, receiver) {
+        for await (const message of receiver) {
+          yield send(message);
+          await new Promise(() => {});
+        }
+      },
+      { port: 0, logger: false },
+    );
+    const client = await openClient(`${server.url}/`);
+    client.ws.send("one");
+    client.ws.send("two");
+    expect(await client.next()).toBe("one");
+    await vi.waitFor(() => expect(server.stats().queuedMessages).toBe(1));
+    const started = Date.now();
+    const closing = server.close({ timeout: 1_000 });
+    expect((await client.closed).code).toBe(1001);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(Date.now() - started).toBeLessThan(900);
+    await closing;
+  });
+
   it("ends every receiver, runs onClose with cause shutdown for each, and resolves when all are gone", async () => {
     const closes: CloseInfo[] = [];
     const finished = vi.fn();
