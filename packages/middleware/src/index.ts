@@ -10,8 +10,10 @@ export { bearer, cookie, MAX_CREDENTIAL_LENGTH, query } from "./auth/extractors.
 export type { CookieOptions, Extractor } from "./auth/extractors.js";
 export { basic } from "./auth/basic.js";
 export type { BasicOptions, VerifyBasic } from "./auth/basic.js";
-export { serializeSessionCookie, signCookie, unsignCookie } from "./cookie.js";
-export type { Secret, SessionCookieOptions } from "./cookie.js";
+export { signCookie, unsignCookie } from "./cookie.js";
+export type { Secret } from "./cookie.js";
+export { serializeSessionCookie, signSession, unsignSession } from "./session.js";
+export type { Session, SessionCookieOptions, SignSessionOptions, UnsignSessionOptions } from "./session.js";
 export { hooks } from "@scallion/core";
 export type { HookOptions } from "@scallion/core";
 export { json } from "./json.js";

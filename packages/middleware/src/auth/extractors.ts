@@ -1,7 +1,8 @@
 import type { Scope } from "@scallion/core";
 import type { Secret } from "../cookie.js";
 import { checkOptions } from "@scallion/core/options";
-import { cookieValues, secretList, unsignCookie } from "../cookie.js";
+import { cookieValues, secretList } from "../cookie.js";
+import { sessionAgeChecks, unsignSession } from "../session.js";
 
 /**
  * Reads a credential from the upgrade request: a string, or undefined when the request carries
@@ -55,20 +56,27 @@ export function query(name = "token"): Extractor {
 export interface CookieOptions {
   /** The secret (or secrets, newest first) the cookie was signed with; see `serializeSessionCookie`. */
   secret: Secret;
+  /**
+   * Oldest session accepted, in seconds since it was issued (the issued-at is signed into the
+   * cookie, so the browser's `Max-Age` is not trusted). Omitted, sessions never expire here.
+   */
+  maxAge?: number;
 }
 
 /**
- * The value of cookie `name`, if it carries a valid HMAC-SHA256 signature by one of the
- * secrets; unsigned, tampered or malformed cookies count as no credential.
+ * The value of session cookie `name` (made by `serializeSessionCookie` or `signSession`), if it
+ * carries a valid HMAC-SHA256 signature by one of the secrets and is no older than `maxAge`;
+ * unsigned, tampered, expired or malformed cookies count as no credential.
  */
 export function cookie(name: string, options: CookieOptions): Extractor {
   if (typeof name !== "string" || name === "") throw new TypeError("cookie(): name must be a non-empty string");
   if (options === undefined) throw new TypeError("cookie(): options must be an object with the secret");
-  checkOptions("cookie()", options, { secret: () => undefined });
+  checkOptions("cookie()", options, { secret: () => undefined, ...sessionAgeChecks });
   const secrets = secretList(options.secret, "cookie()");
+  const age = { maxAge: options.maxAge };
   return function signedCookie(scope: Scope) {
     for (const value of cookieValues(scope.headers.cookie, name)) {
-      const verified = usable(unsignCookie(value, secrets));
+      const verified = usable(unsignSession(value, secrets, age)?.value);
       if (verified !== undefined) return verified;
     }
     return undefined;

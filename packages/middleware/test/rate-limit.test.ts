@@ -1,0 +1,74 @@
+import { sendJson } from "@scallion/core";
+import { connect } from "@scallion/testing";
+import { describe, expect, it, vi } from "vitest";
+import { compose, json, rateLimit } from "../src/index.js";
+
+const echoing = (options: Parameters<typeof rateLimit>[0]) =>
+  rateLimit(options)(async function* (scope, receiver) {
+    for await (const message of receiver) {
+      const size = typeof message === "string" ? message.length : (message as Uint8Array).byteLength;
+      yield sendJson({ size, dropped: scope.rateLimit.dropped });
+    }
+  });
+
+describe("rateLimit({ bytes })", () => {
+  it("closes with 1008 once the byte burst is spent, counting text in UTF-8 bytes", async () => {
+    const client = await connect(echoing({ bytes: 10, per: 60_000 }), "/");
+    client.send("ééé"); // 3 characters, 6 bytes
+    expect(await client.receiveJson()).toEqual({ size: 3, dropped: 0 });
+    client.send("abcde"); // 6 + 5 bytes > 10; 3 + 5 characters would have fitted
+    expect(await client.closed).toEqual({ code: 1008, reason: "byte rate limit exceeded" });
+  });
+
+  it("counts binary messages by their length", async () => {
+    const client = await connect(echoing({ bytes: 16, per: 60_000 }), "/");
+    client.send(new Uint8Array(16));
+    expect(await client.receiveJson()).toEqual({ size: 16, dropped: 0 });
+    client.send(new Uint8Array(1));
+    expect(await client.closed).toMatchObject({ code: 1008 });
+  });
+
+  it("does not charge the message bucket for a message the byte bucket drops", async () => {
+    const client = await connect(echoing({ messages: 3, bytes: 10, per: 60_000, onExceed: "drop" }), "/");
+    client.send("x".repeat(11)); // over the byte burst: dropped, and no message token spent
+    for (let i = 0; i < 3; i++) client.send("abc"); // 9 bytes, 3 messages: all fit
+    for (let i = 0; i < 3; i++) expect(await client.receiveJson()).toEqual({ size: 3, dropped: 1 });
+    await client.close();
+  });
+
+  it("refills the byte budget over `per`", async () => {
+    const client = await connect(echoing({ bytes: 100, per: 200, onExceed: "drop" }), "/");
+    client.send("x".repeat(100));
+    expect(await client.receiveJson()).toEqual({ size: 100, dropped: 0 });
+    let reply: unknown;
+    await vi.waitFor(
+      async () => {
+        client.send("y".repeat(60));
+        reply = await client.receiveJson({ timeout: 30 });
+        expect(reply).toMatchObject({ size: 60 });
+      },
+      { timeout: 2_000, interval: 40 },
+    );
+    expect((reply as { dropped: number }).dropped).toBeGreaterThanOrEqual(1);
+    await client.close();
+  });
+
+  it("is a server fault (1011) after json(), where messages have no size", async () => {
+    const app = compose(json(), rateLimit({ bytes: 1000 }))(async function* (_scope, receiver) {
+      for await (const message of receiver) yield sendJson(message);
+    });
+    const client = await connect(app, "/", { logger: false });
+    client.send("{}");
+    expect(await client.closed).toMatchObject({ code: 1011 });
+  });
+
+  it("throws an OptionError naming a bad byte option at start-up", () => {
+    for (const bytes of [0, -1, Number.NaN, "1000"]) {
+      expect(() => rateLimit({ bytes } as never), String(bytes)).toThrow(/option "bytes"/);
+    }
+    expect(() => rateLimit({ bytes: 10, burstBytes: 0 })).toThrow(/option "burstBytes"/);
+    expect(() => rateLimit({ messages: 10, burstBytes: 100 })).toThrow(/option "burstBytes" needs bytes/);
+    expect(() => rateLimit({ bytes: 10, burst: 5 })).toThrow(/option "burst" needs messages/);
+    expect(() => rateLimit({ per: 1000 })).toThrow(/option "messages" or bytes or maxConnectionsPerIp/);
+  });
+});
