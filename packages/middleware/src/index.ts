@@ -6,7 +6,7 @@ export { LOCAL_ORIGINS, origin } from "./origin.js";
 export type { OriginOptions } from "./origin.js";
 export { auth } from "./auth/auth.js";
 export type { AuthMiddleware, AuthOptions, Unauthenticated, UserOf, Verify } from "./auth/auth.js";
-export { bearer, cookie, MAX_CREDENTIAL_LENGTH, query } from "./auth/extractors.js";
+export { bearer, cookie, MAX_CREDENTIAL_LENGTH, query, sessionCookieReader } from "./auth/extractors.js";
 export type { CookieOptions, Extractor } from "./auth/extractors.js";
 export { basic } from "./auth/basic.js";
 export type { BasicOptions, VerifyBasic } from "./auth/basic.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { serializeSessionCookie, signCookie, signSession, unsignCookie, unsignSession } from "../src/index.js";
+import { serializeSessionCookie, sessionCookieReader, signCookie, signSession, unsignCookie, unsignSession } from "../src/index.js";
 
 describe("signed cookies", () => {
   it("round-trips a value through signCookie and unsignCookie, dots and unicode included", () => {
@@ -61,5 +61,21 @@ describe("signed sessions", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+describe("sessionCookieReader()", () => {
+  it("reads the first valid session of that name from a Cookie header, as cookie() does", () => {
+    const read = sessionCookieReader("session", { secret: ["new", "old"], maxAge: 60 });
+    const fresh = encodeURIComponent(signSession("ann", "old"));
+    const stale = signSession("bob", "new", { issuedAt: Date.now() - 61_000 });
+    expect(read(`theme=dark; session=forged.1.AAAA; session=${stale}; session=${fresh}`)).toBe("ann");
+    expect(read(`session=${stale}`)).toBeUndefined();
+    expect(read(undefined)).toBeUndefined();
+  });
+
+  it("names itself in option errors", () => {
+    expect(() => sessionCookieReader("session", { secret: "k", maxAge: 0 })).toThrow(/^sessionCookieReader\(\): option "maxAge"/);
+    expect(() => sessionCookieReader("", { secret: "k" })).toThrow(/^sessionCookieReader\(\): name/);
   });
 });

@@ -64,21 +64,40 @@ export interface CookieOptions {
 }
 
 /**
+ * Reads session cookie `name` from a `Cookie` header, checked as {@link cookie} checks it: for
+ * plain HTTP routes (a logout) that see the same session as the WebSocket.
+ *
+ * @example
+ * const session = sessionCookieReader("session", { secret, maxAge: 8 * 3600 });
+ * const value = session(req.headers.cookie);
+ */
+export function sessionCookieReader(name: string, options: CookieOptions): (header: string | undefined) => string | undefined {
+  return readerOf("sessionCookieReader()", name, options);
+}
+
+function readerOf(where: string, name: string, options: CookieOptions): (header: string | undefined) => string | undefined {
+  if (typeof name !== "string" || name === "") throw new TypeError(`${where}: name must be a non-empty string`);
+  if (options === undefined) throw new TypeError(`${where}: options must be an object with the secret`);
+  checkOptions(where, options, { secret: () => undefined, ...sessionAgeChecks });
+  const secrets = secretList(options.secret, where);
+  const age = { maxAge: options.maxAge };
+  return function readSession(header) {
+    for (const value of cookieValues(header, name)) {
+      const verified = usable(unsignSession(value, secrets, age)?.value);
+      if (verified !== undefined) return verified;
+    }
+    return undefined;
+  };
+}
+
+/**
  * The value of session cookie `name` (made by `serializeSessionCookie` or `signSession`), if it
  * carries a valid HMAC-SHA256 signature by one of the secrets and is no older than `maxAge`;
  * unsigned, tampered, expired or malformed cookies count as no credential.
  */
 export function cookie(name: string, options: CookieOptions): Extractor {
-  if (typeof name !== "string" || name === "") throw new TypeError("cookie(): name must be a non-empty string");
-  if (options === undefined) throw new TypeError("cookie(): options must be an object with the secret");
-  checkOptions("cookie()", options, { secret: () => undefined, ...sessionAgeChecks });
-  const secrets = secretList(options.secret, "cookie()");
-  const age = { maxAge: options.maxAge };
+  const read = readerOf("cookie()", name, options);
   return function signedCookie(scope: Scope) {
-    for (const value of cookieValues(scope.headers.cookie, name)) {
-      const verified = usable(unsignSession(value, secrets, age)?.value);
-      if (verified !== undefined) return verified;
-    }
-    return undefined;
+    return read(scope.headers.cookie);
   };
 }
