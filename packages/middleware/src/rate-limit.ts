@@ -1,6 +1,8 @@
 import type { Middleware } from "@scallion/core";
 import { CloseError, extendScope, lifecycleOf, mapReceiver, OptionError, reject, SKIP } from "@scallion/core";
 import { checkOptions, oneOf, optionChecks } from "@scallion/core/options";
+import type { Budget } from "./_budget.js";
+import { AddressBudgets, Bucket } from "./_budget.js";
 import { respond } from "./_respond.js";
 
 /** Options of {@link rateLimit}. */
@@ -21,6 +23,12 @@ export interface RateLimitOptions {
    * than this never fits: keep it at least the server's `maxPayload`.
    */
   burstBytes?: number;
+  /**
+   * Whose budget a message is charged to: its connection's (default), or its address's
+   * (`scope.address`), shared by every connection from there and kept after they close until it
+   * has refilled, so that reconnecting does not buy a new burst.
+   */
+  by?: "connection" | "address";
   /** Over the limit: `"close"` (default) closes with 1008; `"drop"` drops and counts the message. */
   onExceed?: "close" | "drop";
   /** Open connections allowed per client address (`scope.address`); one more is refused with 429. */
@@ -33,6 +41,7 @@ const rateLimitChecks = {
   per: optionChecks.positiveNumber,
   burst: optionChecks.positiveNumber,
   burstBytes: optionChecks.positiveNumber,
+  by: oneOf("connection", "address"),
   onExceed: oneOf("close", "drop"),
   maxConnectionsPerIp: optionChecks.positiveNumber,
 };
@@ -40,30 +49,6 @@ const rateLimitChecks = {
 /** What `rateLimit()` adds to the scope: messages it dropped on this connection so far. */
 export interface RateLimitState {
   readonly dropped: number;
-}
-
-/** A token bucket holding up to `capacity` tokens, refilled at `rate` tokens per millisecond. */
-class Bucket {
-  #tokens: number;
-  #last = Date.now();
-
-  constructor(
-    readonly capacity: number,
-    readonly rate: number,
-  ) {
-    this.#tokens = capacity;
-  }
-
-  /** Whether `n` tokens are there at `now`. */
-  has(n: number, now: number): boolean {
-    this.#tokens = Math.min(this.capacity, this.#tokens + (now - this.#last) * this.rate);
-    this.#last = now;
-    return this.#tokens >= n;
-  }
-
-  spend(n: number): void {
-    this.#tokens -= n;
-  }
 }
 
 /** The size a byte budget charges for a message; only raw messages have one. */
@@ -74,9 +59,9 @@ function sizeOf(message: unknown): number {
 }
 
 /**
- * Stops abuse at the door: token buckets per connection for messages and for bytes (1008, or
- * drop, when a message finds one empty) and, at the handshake, a cap on connections per address
- * (429). Behind a proxy, set `trustProxy` on the server so `scope.address` is the client's.
+ * Stops abuse at the door: token buckets per connection (or per address) for messages and for
+ * bytes (1008, or drop, when a message finds one empty) and, at the handshake, a cap on
+ * connections per address (429). Behind a proxy, set `trustProxy` on the server so `scope.address` is the client's.
  *
  * @example
  * compose(rateLimit({ messages: 20, bytes: 64 * 1024, per: 1000, burst: 40, maxConnectionsPerIp: 10 }), json())(chat);
@@ -84,14 +69,20 @@ function sizeOf(message: unknown): number {
 export function rateLimit(options: RateLimitOptions): Middleware<{ readonly rateLimit: RateLimitState }> {
   if (options === undefined) throw new TypeError("rateLimit(): options must be an object");
   checkOptions("rateLimit()", options, rateLimitChecks);
-  const { messages, bytes, per = 1000, onExceed = "close", maxConnectionsPerIp } = options;
+  const { messages, bytes, per = 1000, by = "connection", onExceed = "close", maxConnectionsPerIp } = options;
   if (messages === undefined && bytes === undefined && maxConnectionsPerIp === undefined) {
     throw new OptionError("rateLimit()", "messages", "or bytes or maxConnectionsPerIp must be given");
   }
   if (options.burst !== undefined && messages === undefined) throw new OptionError("rateLimit()", "burst", "needs messages");
   if (options.burstBytes !== undefined && bytes === undefined) throw new OptionError("rateLimit()", "burstBytes", "needs bytes");
+  if (options.by !== undefined && messages === undefined && bytes === undefined) throw new OptionError("rateLimit()", "by", "needs messages or bytes");
   const burst = options.burst ?? messages;
   const burstBytes = options.burstBytes ?? bytes;
+  const budget = (): Budget => ({
+    count: messages === undefined ? undefined : new Bucket(burst as number, messages / per),
+    size: bytes === undefined ? undefined : new Bucket(burstBytes as number, bytes / per),
+  });
+  const addresses = by === "address" ? new AddressBudgets(budget) : undefined;
   const open = new Map<string, number>();
 
   return (next) =>
@@ -110,8 +101,8 @@ export function rateLimit(options: RateLimitOptions): Middleware<{ readonly rate
       }
       const state = { dropped: 0 };
       if (messages === undefined && bytes === undefined) return next(extendScope(scope, { rateLimit: state }), receiver);
-      const count = messages === undefined ? undefined : new Bucket(burst as number, messages / per);
-      const size = bytes === undefined ? undefined : new Bucket(burstBytes as number, bytes / per);
+      const { count, size } = addresses === undefined ? budget() : addresses.acquire(scope.address);
+      if (addresses !== undefined) lifecycleOf(scope).add({ close: () => addresses.release(scope.address) });
       const exceeded = (reason: string): typeof SKIP => {
         if (onExceed === "close") throw new CloseError(1008, reason);
         state.dropped++;

@@ -1,5 +1,5 @@
 import { sendJson } from "@scallion/core";
-import { connect } from "@scallion/testing";
+import { connect, testServer } from "@scallion/testing";
 import { describe, expect, it, vi } from "vitest";
 import { compose, json, rateLimit } from "../src/index.js";
 
@@ -63,6 +63,8 @@ describe("rateLimit({ bytes })", () => {
   });
 
   it("throws an OptionError naming a bad byte option at start-up", () => {
+    expect(() => rateLimit({ messages: 1, by: "ip" } as never)).toThrow(/option "by"/);
+    expect(() => rateLimit({ maxConnectionsPerIp: 1, by: "address" })).toThrow(/option "by" needs messages or bytes/);
     for (const bytes of [0, -1, Number.NaN, "1000"]) {
       expect(() => rateLimit({ bytes } as never), String(bytes)).toThrow(/option "bytes"/);
     }
@@ -70,5 +72,43 @@ describe("rateLimit({ bytes })", () => {
     expect(() => rateLimit({ messages: 10, burstBytes: 100 })).toThrow(/option "burstBytes" needs bytes/);
     expect(() => rateLimit({ bytes: 10, burst: 5 })).toThrow(/option "burst" needs messages/);
     expect(() => rateLimit({ per: 1000 })).toThrow(/option "messages" or bytes or maxConnectionsPerIp/);
+  });
+});
+
+describe("rateLimit({ by: \"address\" })", () => {
+  const from = (address: string) => ({ headers: { "X-Forwarded-For": address } });
+
+  it("charges every connection of one address to one budget, and other addresses to their own", async () => {
+    await using server = testServer(echoing({ messages: 3, per: 60_000, by: "address" }), { trustProxy: 1 });
+    const [a, b, other] = await Promise.all([server.connect("/", from("10.0.0.1")), server.connect("/", from("10.0.0.1")), server.connect("/", from("10.0.0.2"))]);
+    for (const client of [a, b, a]) {
+      client.send("x");
+      expect(await client.receiveJson()).toMatchObject({ size: 1 });
+    }
+    b.send("x");
+    expect(await b.closed).toEqual({ code: 1008, reason: "rate limit exceeded" });
+    for (let i = 0; i < 3; i++) other.send("y");
+    for (let i = 0; i < 3; i++) expect(await other.receiveJson()).toMatchObject({ size: 1 });
+  });
+
+  it("keeps an address's budget when its connections close: reconnecting buys no new burst, until it has refilled", async () => {
+    await using server = testServer(echoing({ bytes: 10, per: 1000, by: "address" }), { trustProxy: 1 });
+    const first = await server.connect("/", from("10.0.0.3"));
+    first.send("x".repeat(10));
+    expect(await first.receiveJson()).toMatchObject({ size: 10 });
+    await first.close();
+    const again = await server.connect("/", from("10.0.0.3"));
+    again.send("x".repeat(10));
+    expect(await again.closed).toMatchObject({ code: 1008, reason: "byte rate limit exceeded" });
+    // A second later the budget is full again, whether kept or forgotten.
+    await vi.waitFor(
+      async () => {
+        const later = await server.connect("/", from("10.0.0.3"));
+        later.send("x".repeat(10));
+        expect(await later.receiveJson({ timeout: 100 })).toMatchObject({ size: 10 });
+        await later.close();
+      },
+      { timeout: 4_000, interval: 100 },
+    );
   });
 });
