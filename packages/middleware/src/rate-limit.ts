@@ -1,8 +1,8 @@
 import type { Middleware } from "@scallion/core";
 import { CloseError, extendScope, lifecycleOf, mapReceiver, OptionError, reject, SKIP } from "@scallion/core";
 import { checkOptions, oneOf, optionChecks } from "@scallion/core/options";
-import type { Budget } from "./_budget.js";
-import { AddressBudgets, Bucket } from "./_budget.js";
+import type { MakeBudget } from "./_budget.js";
+import { AddressBudgets, Bucket, Leftovers } from "./_budget.js";
 import { respond } from "./_respond.js";
 
 /** Options of {@link rateLimit}. */
@@ -24,9 +24,10 @@ export interface RateLimitOptions {
    */
   burstBytes?: number;
   /**
-   * Whose budget a message is charged to: its connection's (default), or its address's
-   * (`scope.address`), shared by every connection from there and kept after they close until it
-   * has refilled, so that reconnecting does not buy a new burst.
+   * Whose budget a message is charged to: its connection's (default; a new connection starts with
+   * no more than the last closed one from its address left, so reconnecting buys no new burst),
+   * or its address's (`scope.address`), shared by every connection from there and kept after they
+   * close until it has refilled.
    */
   by?: "connection" | "address";
   /** Over the limit: `"close"` (default) closes with 1008; `"drop"` drops and counts the message. */
@@ -78,11 +79,11 @@ export function rateLimit(options: RateLimitOptions): Middleware<{ readonly rate
   if (options.by !== undefined && messages === undefined && bytes === undefined) throw new OptionError("rateLimit()", "by", "needs messages or bytes");
   const burst = options.burst ?? messages;
   const burstBytes = options.burstBytes ?? bytes;
-  const budget = (): Budget => ({
-    count: messages === undefined ? undefined : new Bucket(burst as number, messages / per),
-    size: bytes === undefined ? undefined : new Bucket(burstBytes as number, bytes / per),
+  const budget: MakeBudget = (levels = {}) => ({
+    count: messages === undefined ? undefined : new Bucket(burst as number, messages / per, levels.count),
+    size: bytes === undefined ? undefined : new Bucket(burstBytes as number, bytes / per, levels.size),
   });
-  const addresses = by === "address" ? new AddressBudgets(budget) : undefined;
+  const budgets = messages === undefined && bytes === undefined ? undefined : by === "address" ? new AddressBudgets(budget) : new Leftovers(budget);
   const open = new Map<string, number>();
 
   return (next) =>
@@ -100,9 +101,10 @@ export function rateLimit(options: RateLimitOptions): Middleware<{ readonly rate
         open.set(scope.address, count + 1);
       }
       const state = { dropped: 0 };
-      if (messages === undefined && bytes === undefined) return next(extendScope(scope, { rateLimit: state }), receiver);
-      const { count, size } = addresses === undefined ? budget() : addresses.acquire(scope.address);
-      if (addresses !== undefined) lifecycleOf(scope).add({ close: () => addresses.release(scope.address) });
+      if (budgets === undefined) return next(extendScope(scope, { rateLimit: state }), receiver);
+      const own = budgets.start(scope.address);
+      lifecycleOf(scope).add({ close: () => budgets.end(scope.address, own) });
+      const { count, size } = own;
       const exceeded = (reason: string): typeof SKIP => {
         if (onExceed === "close") throw new CloseError(1008, reason);
         state.dropped++;
@@ -110,9 +112,9 @@ export function rateLimit(options: RateLimitOptions): Middleware<{ readonly rate
       };
       const limited = mapReceiver(receiver, (message) => {
         const now = Date.now();
-        if (count !== undefined && !count.has(1, now)) return exceeded("rate limit exceeded");
+        if (count !== undefined && count.level(now) < 1) return exceeded("rate limit exceeded");
         const n = size === undefined ? 0 : sizeOf(message);
-        if (size !== undefined && !size.has(n, now)) return exceeded("byte rate limit exceeded");
+        if (size !== undefined && size.level(now) < n) return exceeded("byte rate limit exceeded");
         // Charged only once both let it through: a refused message costs nothing.
         count?.spend(1);
         size?.spend(n);

@@ -75,9 +75,47 @@ describe("rateLimit({ bytes })", () => {
   });
 });
 
-describe("rateLimit({ by: \"address\" })", () => {
-  const from = (address: string) => ({ headers: { "X-Forwarded-For": address } });
+const from = (address: string) => ({ headers: { "X-Forwarded-For": address } });
 
+describe("rateLimit() per connection, across reconnections", () => {
+  it("starts a new connection with what the last closed one from its address left: reconnecting buys no new burst", async () => {
+    await using server = testServer(echoing({ messages: 3, per: 60_000 }), { trustProxy: 1 });
+    const [spender, bystander] = await Promise.all([server.connect("/", from("10.0.1.1")), server.connect("/", from("10.0.1.1"))]);
+    for (let i = 0; i < 3; i++) spender.send("x");
+    for (let i = 0; i < 3; i++) expect(await spender.receiveJson()).toMatchObject({ size: 1 });
+    await spender.close();
+    const again = await server.connect("/", from("10.0.1.1"));
+    again.send("x");
+    expect(await again.closed).toEqual({ code: 1008, reason: "rate limit exceeded" });
+    // An open connection of that address keeps its own budget; another address has its own.
+    const elsewhere = await server.connect("/", from("10.0.1.2"));
+    for (const client of [bystander, elsewhere]) {
+      for (let i = 0; i < 3; i++) client.send("y");
+      for (let i = 0; i < 3; i++) expect(await client.receiveJson()).toMatchObject({ size: 1 });
+    }
+  });
+
+  it("starts it full when the last one closed with its budget untouched, or long enough ago", async () => {
+    await using server = testServer(echoing({ bytes: 10, per: 1000 }), { trustProxy: 1 });
+    const idle = await server.connect("/", from("10.0.1.3"));
+    await idle.close();
+    const full = await server.connect("/", from("10.0.1.3"));
+    full.send("x".repeat(10));
+    expect(await full.receiveJson()).toMatchObject({ size: 10 });
+    await full.close();
+    await vi.waitFor(
+      async () => {
+        const later = await server.connect("/", from("10.0.1.3"));
+        later.send("x".repeat(10));
+        expect(await later.receiveJson({ timeout: 100 })).toMatchObject({ size: 10 });
+        await later.close();
+      },
+      { timeout: 4_000, interval: 100 },
+    );
+  });
+});
+
+describe("rateLimit({ by: \"address\" })", () => {
   it("charges every connection of one address to one budget, and other addresses to their own", async () => {
     await using server = testServer(echoing({ messages: 3, per: 60_000, by: "address" }), { trustProxy: 1 });
     const [a, b, other] = await Promise.all([server.connect("/", from("10.0.0.1")), server.connect("/", from("10.0.0.1")), server.connect("/", from("10.0.0.2"))]);
