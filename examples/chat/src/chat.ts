@@ -2,7 +2,7 @@ import type { PubSub, Scope } from "@scallion/core";
 import { close, publish, subscribe, unsubscribe } from "@scallion/core";
 import type { Secret } from "@scallion/middleware";
 import { compose, json, origin, rateLimit, router, validate } from "@scallion/middleware";
-import { RATE_LIMIT } from "./limits.js";
+import { ADDRESS_RATE_LIMIT, RATE_LIMIT } from "./limits.js";
 import { checkName } from "./names.js";
 import type { ClientMessage, ServerMessage } from "./protocol.js";
 import { ClientMessage as ClientMessageSchema } from "./protocol.js";
@@ -73,8 +73,9 @@ export function createChat({ pubsub, sessionSecret }: ChatOptions) {
     }
   }
 
+  // The rate limits count raw frames, so they come before json().
+  const limits = compose(rateLimit(RATE_LIMIT), rateLimit(ADDRESS_RATE_LIMIT));
   return router({
-    // The rate limit counts raw frames, so it comes before json().
-    "/chat/:room": compose(origin(), rateLimit(RATE_LIMIT), json(), validate(ClientMessageSchema))(room),
+    "/chat/:room": compose(origin(), limits, json(), validate(ClientMessageSchema))(room),
   });
 }

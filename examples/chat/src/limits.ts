@@ -25,3 +25,18 @@ export const RATE_LIMIT = {
   burstBytes: 32 * 1024,
   per: 1000,
 } as const satisfies RateLimitOptions;
+
+/**
+ * Per address, shared by its connections and kept across reconnections: 20 lines a second with
+ * bursts of 40, 16 KiB a second with bursts of 64 KiB. A client that is closed for flooding and
+ * reconnects gets no fresh burst, and many connections from one address share one budget; a few
+ * dozen people chatting behind one NAT stay well inside it.
+ */
+export const ADDRESS_RATE_LIMIT = {
+  messages: 20,
+  burst: 40,
+  bytes: 16 * 1024,
+  burstBytes: 64 * 1024,
+  per: 1000,
+  by: "address",
+} as const satisfies RateLimitOptions;

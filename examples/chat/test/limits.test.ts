@@ -1,5 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { MAX_PAYLOAD, RATE_LIMIT } from "../src/limits.js";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ADDRESS_RATE_LIMIT, MAX_PAYLOAD, RATE_LIMIT } from "../src/limits.js";
 import type { RunningChat } from "./_chat.js";
 import { join, startChat } from "./_chat.js";
 
@@ -38,6 +38,38 @@ describe("examples/chat limits", () => {
     // Five fit (30,150 bytes); a sixth only if the flood took over 0.4 s to read.
     expect(linesIn(reader.received)).toBeGreaterThanOrEqual(5);
     expect(linesIn(reader.received)).toBeLessThanOrEqual(6);
+  });
+
+  it("gives a flooder that reconnects no new burst", async () => {
+    chat = await startChat();
+    const reader = await join(chat.base, "/chat/busy?name=reader");
+    const flood = async (count: number) => {
+      const flooder = await join(chat.base, "/chat/busy?name=flooder");
+      for (let i = 0; i < count; i++) flooder.say(`spam ${i}`);
+      return (await flooder.closed).reason;
+    };
+    expect(await flood(20)).toBe("rate limit exceeded");
+    await reader.saw({ type: "leave", from: "flooder" });
+    const afterFirst = linesIn(reader.received);
+    for (let i = 0; i < 5; i++) expect(await flood(20)).toBe("rate limit exceeded");
+    // Five reconnections bought what refilled meanwhile (5 a second), not five bursts of 10.
+    expect(linesIn(reader.received) - afterFirst).toBeLessThan(RATE_LIMIT.burst);
+  });
+
+  it("charges many connections from one address to one budget", async () => {
+    chat = await startChat();
+    const reader = await join(chat.base, "/chat/busy?name=reader");
+    // Ten connections at once, each within its own burst of 10, share the address's 40.
+    const many = await Promise.all(Array.from({ length: 10 }, (_, i) => join(chat.base, `/chat/busy?name=many${i}`)));
+    const reasons = new Map<number, string>();
+    many.forEach((m, i) => void m.closed.then(({ reason }) => reasons.set(i, reason)));
+    const before = linesIn(reader.received);
+    for (const member of many) for (let i = 0; i < RATE_LIMIT.burst - 1; i++) member.say("one of many");
+    const from = (i: number) => reader.received.filter((m) => m.type === "message" && m.from === `many${i}`).length;
+    // Each is either closed or has had all its lines reach the room.
+    await vi.waitFor(() => expect(many.every((_, i) => reasons.has(i) || from(i) === RATE_LIMIT.burst - 1)).toBe(true));
+    expect([...reasons.values()]).toContain("rate limit exceeded");
+    expect(linesIn(reader.received) - before).toBeLessThanOrEqual(ADDRESS_RATE_LIMIT.burst + ADDRESS_RATE_LIMIT.messages);
   });
 
   it("lets a person chat at a person's pace", async () => {
