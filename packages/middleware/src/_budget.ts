@@ -45,6 +45,22 @@ function sweep(entries: Map<string, { readonly until: number }>, now: number): v
   }
 }
 
+/** Budgets kept per address for as long as an empty one takes to refill. */
+abstract class KeptBudgets {
+  protected readonly make: MakeBudget;
+  protected readonly keep: number;
+
+  constructor(make: MakeBudget) {
+    this.make = make;
+    this.keep = refillTime(make());
+  }
+
+  /** A budget for a new connection from `address`. */
+  abstract start(address: string): Budget;
+  /** A connection from `address` has closed with `budget` left. */
+  abstract end(address: string, budget: Budget): void;
+}
+
 /**
  * The least that the closed connections of each address left of their budgets, kept until it
  * would have refilled: a new connection from that address starts with no more, so reconnecting
@@ -52,25 +68,16 @@ function sweep(entries: Map<string, { readonly until: number }>, now: number): v
  * waits the same time, so they expire in the order they were written and are swept from the
  * front: memory follows the addresses that closed within one refill time, no more.
  */
-export class Leftovers {
+export class Leftovers extends KeptBudgets {
   readonly #left = new Map<string, { readonly budget: Budget; readonly until: number }>();
-  readonly #make: MakeBudget;
-  readonly #keep: number;
 
-  constructor(make: MakeBudget) {
-    this.#make = make;
-    this.#keep = refillTime(make());
-  }
-
-  /** A budget for a new connection from `address`. */
   start(address: string): Budget {
     const now = Date.now();
     sweep(this.#left, now);
     const left = this.#left.get(address)?.budget;
-    return left === undefined ? this.#make() : this.#make({ count: left.count?.level(now), size: left.size?.level(now) });
+    return left === undefined ? this.make() : this.make({ count: left.count?.level(now), size: left.size?.level(now) });
   }
 
-  /** A connection from `address` has closed with `budget` left. */
   end(address: string, budget: Budget): void {
     const now = Date.now();
     const before = this.#left.get(address)?.budget;
@@ -79,7 +86,7 @@ export class Leftovers {
     const levels = { count: least(budget.count, before?.count), size: least(budget.size, before?.size) };
     // Re-inserted, so that the map stays in the order its entries expire.
     this.#left.delete(address);
-    this.#left.set(address, { budget: this.#make(levels), until: now + this.#keep });
+    this.#left.set(address, { budget: this.make(levels), until: now + this.keep });
   }
 }
 
@@ -88,18 +95,11 @@ export class Leftovers {
  * it could take to refill once the last of them has closed (after that a new one is as good).
  * Swept like {@link Leftovers}.
  */
-export class AddressBudgets {
+export class AddressBudgets extends KeptBudgets {
   readonly #active = new Map<string, { readonly budget: Budget; open: number }>();
   readonly #idle = new Map<string, { readonly budget: Budget; readonly until: number }>();
-  readonly #make: MakeBudget;
-  readonly #keep: number;
 
-  constructor(make: MakeBudget) {
-    this.#make = make;
-    this.#keep = refillTime(make());
-  }
-
-  /** The budget of `address`, for one more of its connections. */
+  /** The budget of `address`, shared with its other connections. */
   start(address: string): Budget {
     sweep(this.#idle, Date.now());
     const active = this.#active.get(address);
@@ -107,17 +107,16 @@ export class AddressBudgets {
       active.open++;
       return active.budget;
     }
-    const budget = this.#idle.get(address)?.budget ?? this.#make();
+    const budget = this.#idle.get(address)?.budget ?? this.make();
     this.#idle.delete(address);
     this.#active.set(address, { budget, open: 1 });
     return budget;
   }
 
-  /** One connection of `address` has ended. */
   end(address: string): void {
     const active = this.#active.get(address);
     if (active === undefined || --active.open > 0) return;
     this.#active.delete(address);
-    this.#idle.set(address, { budget: active.budget, until: Date.now() + this.#keep });
+    this.#idle.set(address, { budget: active.budget, until: Date.now() + this.keep });
   }
 }

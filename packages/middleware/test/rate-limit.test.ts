@@ -77,6 +77,19 @@ describe("rateLimit({ bytes })", () => {
 
 const from = (address: string) => ({ headers: { "X-Forwarded-For": address } });
 
+/** Waits until a new connection from `address` may send 10 bytes at once again. */
+async function refills(server: ReturnType<typeof testServer>, address: string): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const later = await server.connect("/", from(address));
+      later.send("x".repeat(10));
+      expect(await later.receiveJson({ timeout: 100 })).toMatchObject({ size: 10 });
+      await later.close();
+    },
+    { timeout: 4_000, interval: 100 },
+  );
+}
+
 describe("rateLimit() per connection, across reconnections", () => {
   it("starts a new connection with what the last closed one from its address left: reconnecting buys no new burst", async () => {
     await using server = testServer(echoing({ messages: 3, per: 60_000 }), { trustProxy: 1 });
@@ -103,15 +116,7 @@ describe("rateLimit() per connection, across reconnections", () => {
     full.send("x".repeat(10));
     expect(await full.receiveJson()).toMatchObject({ size: 10 });
     await full.close();
-    await vi.waitFor(
-      async () => {
-        const later = await server.connect("/", from("10.0.1.3"));
-        later.send("x".repeat(10));
-        expect(await later.receiveJson({ timeout: 100 })).toMatchObject({ size: 10 });
-        await later.close();
-      },
-      { timeout: 4_000, interval: 100 },
-    );
+    await refills(server, "10.0.1.3");
   });
 });
 
@@ -139,14 +144,6 @@ describe("rateLimit({ by: \"address\" })", () => {
     again.send("x".repeat(10));
     expect(await again.closed).toMatchObject({ code: 1008, reason: "byte rate limit exceeded" });
     // A second later the budget is full again, whether kept or forgotten.
-    await vi.waitFor(
-      async () => {
-        const later = await server.connect("/", from("10.0.0.3"));
-        later.send("x".repeat(10));
-        expect(await later.receiveJson({ timeout: 100 })).toMatchObject({ size: 10 });
-        await later.close();
-      },
-      { timeout: 4_000, interval: 100 },
-    );
+    await refills(server, "10.0.0.3");
   });
 });
