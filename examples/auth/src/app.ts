@@ -1,11 +1,8 @@
 import type { Handler, Scope } from "@scallion/core";
 import { send } from "@scallion/core";
 import { auth, bearer, compose, cookie, origin, query, router } from "@scallion/middleware";
-import type { User } from "./users.js";
-import type { Users } from "./users.js";
-
-/** The session cookie's name, shared with the HTTP login. */
-export const SESSION_COOKIE = "session";
+import { SESSION_COOKIE, SESSION_SECONDS } from "./session.js";
+import type { User, Users } from "./users.js";
 
 /** Greets the user by name, then answers every message in their name. */
 async function* greet(scope: Scope & { readonly user: User }, receiver: AsyncIterable<string | Uint8Array>) {
@@ -18,9 +15,10 @@ async function* greet(scope: Scope & { readonly user: User }, receiver: AsyncIte
 
 /**
  * The WebSocket side.
- * - `/ws`: for the browser page; the signed session cookie set by `POST /login`. Failures close
- *   with 4401 after the upgrade, so page code can tell "sign in first" from a network error.
- *   The origin check stops other sites' pages from riding on the cookie.
+ * - `/ws`: for the browser page; the signed session cookie set by `POST /login`, no older than
+ *   the session's lifetime and not revoked by a logout. Failures close with 4401 after the
+ *   upgrade, so page code can tell "sign in first" from a network error. The origin check stops
+ *   other sites' pages from riding on the cookie.
  * - `/api/ws`: for scripts; `Authorization: Bearer <token>` or `?token=<token>` from the login's
  *   JSON answer. Failures are plain 401s.
  */
@@ -28,7 +26,11 @@ export function createApp(users: Users, secret: string | readonly string[]): Han
   return router({
     "/ws": compose(
       origin(),
-      auth({ from: cookie(SESSION_COOKIE, { secret }), verify: (name) => users.byName(name), failWith: "close" }),
+      auth({
+        from: cookie(SESSION_COOKIE, { secret, maxAge: SESSION_SECONDS }),
+        verify: (session) => users.bySession(session),
+        failWith: "close",
+      }),
     )(greet),
     "/api/ws": compose(auth({ from: [bearer(), query("token")], verify: (token) => users.byToken(token) }))(greet),
   });

@@ -5,7 +5,8 @@ import { createApp } from "./app.js";
 import { createHttpHandler } from "./http.js";
 import { demoUsers } from "./users.js";
 
-// Sessions survive restarts only with a fixed secret; a comma-separated list rotates secrets.
+// Cookies verify across restarts (and in examples/chat) only with a fixed secret; a comma-separated
+// list rotates secrets. The demo keeps its sessions in memory: a restart signs everyone out.
 const secret = process.env.SESSION_SECRET?.split(",") ?? [randomBytes(32).toString("base64url")];
 const users = demoUsers();
 

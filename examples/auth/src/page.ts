@@ -7,6 +7,7 @@ export const PAGE = `<!doctype html>
   <input name="password" type="password" placeholder="ann-password" autocomplete="current-password">
   <button>Sign in</button>
 </form>
+<button id="logout">Sign out</button>
 <button id="connect">Connect to /ws</button>
 <form id="say"><input name="text" placeholder="say something"><button>Send</button></form>
 <pre id="log"></pre>
@@ -17,6 +18,10 @@ export const PAGE = `<!doctype html>
     event.preventDefault();
     const response = await fetch("/login", { method: "POST", body: new URLSearchParams(new FormData(event.target)) });
     log(response.ok ? "signed in as " + (await response.json()).name : "sign-in failed: " + response.status);
+  };
+  document.querySelector("#logout").onclick = async () => {
+    const response = await fetch("/logout", { method: "POST" });
+    log(response.ok ? "signed out: the session is revoked" : "sign-out failed: " + response.status);
   };
   document.querySelector("#connect").onclick = () => {
     ws = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws");

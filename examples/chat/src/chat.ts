@@ -1,12 +1,12 @@
 import type { PubSub, Scope } from "@scallion/core";
-import { publish, subscribe, unsubscribe } from "@scallion/core";
+import { close, publish, subscribe, unsubscribe } from "@scallion/core";
 import type { Secret } from "@scallion/middleware";
-import { compose, cookie, json, origin, router, validate } from "@scallion/middleware";
+import { compose, json, origin, rateLimit, router, validate } from "@scallion/middleware";
+import { ADDRESS_RATE_LIMIT, RATE_LIMIT } from "./limits.js";
+import { checkName } from "./names.js";
 import type { ClientMessage, ServerMessage } from "./protocol.js";
 import { ClientMessage as ClientMessageSchema } from "./protocol.js";
-
-/** The session cookie of examples/auth: when it is present and signed, it names the user. */
-export const SESSION_COOKIE = "session";
+import { signedInName } from "./session.js";
 
 export interface ChatOptions {
   /** The engine the server publishes through: `count()` gives each room's members across instances. */
@@ -15,29 +15,50 @@ export interface ChatOptions {
   sessionSecret?: Secret;
 }
 
-const NAME = /^.{1,32}$/u;
+export const MAX_NAME = 32;
+export const MAX_ROOM = 64;
+/** What a guest's chosen name carries where people can sign in, so that it never reads as a signed-in user's. */
+export const GUEST_MARK = " (guest)";
 
-/** Who a connection speaks as: the signed-in user, else `?name=`, else a guest. */
-function speakerOf(scope: Scope, session: ((scope: Scope) => string | undefined) | undefined): string {
-  const signedIn = session?.(scope);
-  if (signedIn !== undefined) return signedIn;
-  const asked = scope.query.name?.trim();
-  if (asked !== undefined && NAME.test(asked)) return asked;
-  return `guest-${scope.id.slice(0, 8)}`;
+type Speaker = { from: string } | { problem: string };
+
+/**
+ * Who a connection speaks as: the signed-in user; else `?name=`, marked as a guest's where
+ * people can sign in; else a guest id. A name that breaks the rules is a problem to report.
+ */
+function speakerOf(scope: Scope, signedIn: ((scope: Scope) => string | undefined) | undefined): Speaker {
+  const user = signedIn?.(scope);
+  if (user !== undefined) return { from: user };
+  const asked = scope.query.name;
+  if (asked === undefined || asked.trim() === "") return { from: `guest-${scope.id.slice(0, 8)}` };
+  const checked = checkName(asked, "name", MAX_NAME);
+  if ("problem" in checked) return checked;
+  return { from: signedIn === undefined ? checked.name : checked.name + GUEST_MARK };
 }
 
 /**
  * The chat: rooms at `/chat/:room`. Each connection joins its room's topic, announces itself
  * with the room's member count, publishes every line it sends to the whole room (itself
- * included), and announces its leaving however the connection ends.
+ * included), and announces its leaving however the connection ends. A bad name or room closes
+ * with 1008 and a reason saying what is wrong; so does sending too much too fast.
  */
 export function createChat({ pubsub, sessionSecret }: ChatOptions) {
-  const session = sessionSecret === undefined ? undefined : cookie(SESSION_COOKIE, { secret: sessionSecret });
+  const signedIn = sessionSecret === undefined ? undefined : signedInName(sessionSecret);
   const line = (message: ServerMessage): string => JSON.stringify(message);
 
   async function* room(scope: Scope & { readonly params: { readonly room: string } }, receiver: AsyncIterable<ClientMessage>) {
-    const { room } = scope.params;
-    const from = speakerOf(scope, session);
+    const checkedRoom = checkName(scope.params.room, "room", MAX_ROOM);
+    if ("problem" in checkedRoom) {
+      yield close(1008, checkedRoom.problem);
+      return;
+    }
+    const speaker = speakerOf(scope, signedIn);
+    if ("problem" in speaker) {
+      yield close(1008, speaker.problem);
+      return;
+    }
+    const { name: room } = checkedRoom;
+    const { from } = speaker;
     const topic = `chat:${room}`;
     yield subscribe(topic);
     yield publish(topic, line({ type: "join", room, from, members: await pubsub.count(topic) }));
@@ -52,7 +73,9 @@ export function createChat({ pubsub, sessionSecret }: ChatOptions) {
     }
   }
 
+  // The rate limits count raw frames, so they come before json().
+  const limits = compose(rateLimit(RATE_LIMIT), rateLimit(ADDRESS_RATE_LIMIT));
   return router({
-    "/chat/:room": compose(origin(), json(), validate(ClientMessageSchema))(room),
+    "/chat/:room": compose(origin(), limits, json(), validate(ClientMessageSchema))(room),
   });
 }

@@ -20,6 +20,9 @@ export const PAGE = `<!doctype html>
   #log li { padding: .15rem 0; }
   #log li.notice { color: #667; font-style: italic; }
   #log .from { font-weight: 600; }
+  /* Names and lines are laid out on their own: a right-to-left text cannot reorder what follows it. */
+  #log .from, #log .text { unicode-bidi: isolate; }
+  #log li.closed { color: #8a1c1c; font-style: normal; }
   form { display: flex; gap: .5rem; }
   form label { align-self: center; }
   #message { flex: 1; padding: .4rem; font: inherit; }
@@ -60,7 +63,10 @@ function append(from, text, notice) {
     const who = document.createElement("span");
     who.className = "from";
     who.textContent = from;
-    item.append(who, document.createTextNode(": " + text));
+    const line = document.createElement("span");
+    line.className = "text";
+    line.textContent = text;
+    item.append(who, ": ", line);
   }
   log.append(item);
   log.scrollTop = log.scrollHeight;
@@ -68,9 +74,20 @@ function append(from, text, notice) {
 
 const path = "/chat/" + encodeURIComponent(room) + (name ? "?name=" + encodeURIComponent(name) : "");
 const client = connect(path, { incoming: json() });
-client.on("state", ({ state }) => {
-  status.textContent = state;
-  status.dataset.state = state;
+// Why the server ended the connection, for the codes it does not reconnect after.
+const CLOSED = new Map([
+  ["rate limit exceeded", "you sent messages too fast"],
+  ["byte rate limit exceeded", "you sent too much text too fast"],
+]);
+client.on("state", (change) => {
+  status.textContent = change.state;
+  status.dataset.state = change.state;
+  if (change.state !== "closed") return;
+  const why = CLOSED.has(change.reason) ? ": " + CLOSED.get(change.reason) : "";
+  const how = change.code + (change.reason ? " " + change.reason : "");
+  append(null, "Disconnected" + why + " (" + how + "). Reload the page to rejoin.", true);
+  log.lastChild.classList.add("closed");
+  input.disabled = true;
 });
 client.on("message", (message) => {
   if (message.type === "message") append(message.from, message.text, false);

@@ -5,6 +5,7 @@ import { clientScriptHandler } from "@scallion/client/serve";
 import { attach } from "@scallion/core";
 import type { Secret } from "@scallion/middleware";
 import { createChat } from "./chat.js";
+import { MAX_PAYLOAD } from "./limits.js";
 import { PAGE } from "./page.js";
 
 export interface ChatServerOptions extends Omit<UpgradeOptions, "pubsub"> {
@@ -15,8 +16,8 @@ export interface ChatServerOptions extends Omit<UpgradeOptions, "pubsub"> {
 /** The browser build of @scallion/client, which the page imports from `/scallion-client.js`. */
 const scripts: (req: IncomingMessage, res: ServerResponse) => boolean = clientScriptHandler();
 
-/** The chat on one port: the page at `/`, WebSockets at `/chat/:room`. */
-export function createChatServer({ pubsub, sessionSecret, ...options }: ChatServerOptions): {
+/** The chat on one port: the page at `/`, WebSockets at `/chat/:room`; `maxPayload` is {@link MAX_PAYLOAD} unless given. */
+export function createChatServer({ pubsub, sessionSecret, maxPayload = MAX_PAYLOAD, ...options }: ChatServerOptions): {
   http: HttpServer;
   endpoint: Endpoint;
 } {
@@ -29,6 +30,6 @@ export function createChatServer({ pubsub, sessionSecret, ...options }: ChatServ
     if (scripts(req, res)) return;
     res.writeHead(404, { "Content-Type": "text/plain; charset=utf-8" }).end("Not Found\n");
   });
-  const endpoint = attach(createChat({ pubsub, sessionSecret }), http, { ...options, pubsub });
+  const endpoint = attach(createChat({ pubsub, sessionSecret }), http, { ...options, maxPayload, pubsub });
   return { http, endpoint };
 }

@@ -89,6 +89,28 @@ describe.skipIf(!hasChromium)("the chat page in Chromium", () => {
     expect(seen).toEqual(expected.filter((line) => seen.includes(line)));
   }, 60_000);
 
+  it("tells the user why the server closed the connection, and stops: sending too fast, or a name it refuses", async () => {
+    const fast = await open("room=limits&name=fast");
+    await status(fast).toBe("open");
+    // Thirty lines submitted through the page's own form at once: far past the burst of ten.
+    await fast.evaluate(`
+      for (let i = 0; i < 30; i++) {
+        document.getElementById("message").value = "line " + i;
+        document.getElementById("composer").requestSubmit();
+      }`);
+    await status(fast).toBe("closed");
+    await expect
+      .poll(() => notices(fast))
+      .toContain("Disconnected: you sent messages too fast (1008 rate limit exceeded). Reload the page to rejoin.");
+    expect(await fast.isDisabled("#message")).toBe(true);
+
+    const spoof = await open(`room=limits&name=${encodeURIComponent("\u202Eevil")}`);
+    await status(spoof).toBe("closed");
+    await expect
+      .poll(() => notices(spoof))
+      .toContain("Disconnected (1008 name: U+202E is not allowed (no control, bidirectional or invisible characters)). Reload the page to rejoin.");
+  }, 30_000);
+
   it("refuses the chat's WebSocket to a page on another port of the same host, and serves its own page", async () => {
     const probe = `
       <script>

@@ -1,4 +1,3 @@
-import { signCookie } from "@scallion/middleware";
 import { afterEach, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { ServerMessage } from "../src/protocol.js";
@@ -45,18 +44,6 @@ describe("examples/chat protocol", () => {
     await ann.saw({ type: "leave", room: "lobby", from: "bob", members: 1 });
   });
 
-  it("names a speaker from the session cookie, else ?name=, else a guest id", async () => {
-    chat = await startChat({ sessionSecret: "s3cret" });
-    const cookie = `session=${encodeURIComponent(signCookie("carol", "s3cret"))}`;
-    const carol = await join(chat.base, "/chat/lobby?name=mallory", { Cookie: cookie });
-    await carol.saw({ type: "join", from: "carol" });
-    const forged = await join(chat.base, "/chat/lobby?name=dave", { Cookie: "session=carol.forged" });
-    await forged.saw({ type: "join", from: "dave" });
-    const guest = await join(chat.base, `/chat/lobby?name=${"x".repeat(33)}`);
-    await guest.saw({ type: "join", members: 3 });
-    expect(guest.received.find((m) => m.type === "join")?.from).toMatch(/^guest-[\w-]{8}$/);
-  });
-
   it("closes with 1007 on a frame that is not JSON and 1008 on JSON that is not a message", async () => {
     chat = await startChat();
     const a = await join(chat.base, "/chat/lobby");
@@ -74,7 +61,7 @@ describe("examples/chat protocol", () => {
   it("survives hostile JSON and keeps serving", async () => {
     chat = await startChat();
     const hostile = await join(chat.base, "/chat/lobby");
-    hostile.ws.send("[".repeat(100_000) + "]".repeat(100_000));
+    hostile.ws.send("[".repeat(8_000) + "]".repeat(8_000)); // nesting past json()'s limit, within maxPayload
     expect((await hostile.closed).code).toBe(1007);
     const proto = await join(chat.base, "/chat/lobby");
     proto.ws.send('{"type":"message","text":"hi","__proto__":{"admin":true}}');

@@ -1,22 +1,8 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { OptionError } from "@scallion/core";
-import { checkOptions, oneOf } from "@scallion/core/options";
 
 /** A secret for signing cookies, or a list of them for rotation: the first signs, any verifies. */
 export type Secret = string | readonly string[];
-
-/** Options of {@link serializeSessionCookie}. */
-export interface SessionCookieOptions {
-  /** Lifetime in seconds; omitted, the cookie lasts until the browser closes. */
-  maxAge?: number;
-  /** Send the cookie over HTTPS only. Default false, so it also works on http://localhost. */
-  secure?: boolean;
-  /** Default "/". */
-  path?: string;
-  domain?: string;
-  /** Default "Lax": sent on top-level navigation, not on cross-site subrequests. */
-  sameSite?: "Strict" | "Lax" | "None";
-}
 
 const MAX_SIGNED_LENGTH = 4096;
 
@@ -55,37 +41,6 @@ export function unsignCookie(signed: string, secret: Secret): string | undefined
     if (expected.length === given.length && timingSafeEqual(expected, given)) valid = true;
   }
   return valid ? value : undefined;
-}
-
-const attribute = (v: unknown) =>
-  typeof v === "string" && !/[;\s\p{Cc}]/u.test(v) ? undefined : 'a string without ";", spaces or control characters';
-const sessionCookieChecks = {
-  maxAge: (v: unknown) => (Number.isInteger(v) ? undefined : "an integer"),
-  secure: (v: unknown) => (typeof v === "boolean" ? undefined : "a boolean"),
-  path: attribute,
-  domain: attribute,
-  sameSite: oneOf("Strict", "Lax", "None"),
-};
-
-/**
- * A `Set-Cookie` header value carrying `value` signed with `secret`: HttpOnly, SameSite=Lax,
- * Path=/ unless told otherwise. For the HTTP endpoint (a login) that starts a session which
- * `auth({ from: cookie(name, { secret }) })` then reads.
- *
- * @example
- * res.setHeader("Set-Cookie", serializeSessionCookie("session", user.id, process.env.SESSION_SECRET!, { maxAge: 86400 }));
- */
-export function serializeSessionCookie(name: string, value: string, secret: Secret, options: SessionCookieOptions = {}): string {
-  if (typeof name !== "string" || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) {
-    throw new TypeError(`serializeSessionCookie(): name must be a cookie name token, got ${JSON.stringify(name)}`);
-  }
-  checkOptions("serializeSessionCookie()", options, sessionCookieChecks);
-  const { maxAge, secure = false, path = "/", domain, sameSite = "Lax" } = options;
-  const parts = [`${name}=${encodeURIComponent(signCookie(value, secret))}`, `Path=${path}`, "HttpOnly", `SameSite=${sameSite}`];
-  if (maxAge !== undefined) parts.push(`Max-Age=${maxAge}`);
-  if (domain !== undefined) parts.push(`Domain=${domain}`);
-  if (secure || sameSite === "None") parts.push("Secure");
-  return parts.join("; ");
 }
 
 /** Every value of cookie `name` in a `Cookie` header, percent-decoded; malformed ones are skipped. */

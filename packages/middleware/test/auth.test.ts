@@ -1,7 +1,7 @@
 import type { Handler, Scope } from "@scallion/core";
 import { send } from "@scallion/core";
 import { describe, expect, it, vi } from "vitest";
-import { auth, bearer, compose, cookie, query, serializeSessionCookie, signCookie } from "../src/index.js";
+import { auth, bearer, compose, cookie, query, serializeSessionCookie, signCookie, signSession } from "../src/index.js";
 import { firstMessage, openClient, statusOf } from "./_client.js";
 import { noMessages, scopeFor } from "./_scope.js";
 import { start } from "./_server.js";
@@ -118,11 +118,12 @@ describe("auth with query() and cookie()", () => {
     expect(await firstMessage(`${server.url}/`, { Cookie: `theme=dark; ${pair}; other=1` })).toBe("hello Ann");
   });
 
-  it("refuses unsigned, tampered, foreign-secret and malformed cookies", async () => {
+  it("refuses unsigned, tampered, foreign-secret and malformed cookies, and signed ones without an issued-at", async () => {
     const verify = vi.fn((id: string) => USERS[id]);
     const server = await greeter({ from: cookie("session", { secret: SECRET }), verify });
-    const signed = signCookie("t0ken", SECRET);
-    const [value, signature] = signed.split(".") as [string, string];
+    const signed = signSession("t0ken", SECRET);
+    const value = signed.slice(0, signed.lastIndexOf("."));
+    const signature = signed.slice(signed.lastIndexOf(".") + 1);
     const flipped = `${signature.slice(0, -1)}${signature.endsWith("A") ? "B" : "A"}`;
     const cookies = [
       "session=t0ken",
@@ -131,7 +132,9 @@ describe("auth with query() and cookie()", () => {
       `session=${value}.${signature}x`,
       `session=${value}.`,
       `session=.${signature}`,
-      `session=${signCookie("t0ken", "another secret")}`,
+      `session=${signSession("t0ken", "another secret")}`,
+      `session=${signCookie("t0ken", SECRET)}`,
+      `session=${signCookie("t0ken.soon", SECRET)}`,
       "session=%E0%A4%A",
       "session=",
       "session",
@@ -145,14 +148,32 @@ describe("auth with query() and cookie()", () => {
 
   it("accepts cookies signed with any secret of a rotation list", async () => {
     const server = await greeter({ from: cookie("session", { secret: ["new secret", SECRET] }), verify: (id) => USERS[id] });
-    expect(await firstMessage(`${server.url}/`, { Cookie: `session=${signCookie("t0ken", SECRET)}` })).toBe("hello Ann");
-    expect(await firstMessage(`${server.url}/`, { Cookie: `session=${signCookie("t0ken", "new secret")}` })).toBe("hello Ann");
-    expect(await statusOf(`${server.url}/`, { Cookie: `session=${signCookie("t0ken", "retired secret")}` })).toBe(401);
+    expect(await firstMessage(`${server.url}/`, { Cookie: `session=${signSession("t0ken", SECRET)}` })).toBe("hello Ann");
+    expect(await firstMessage(`${server.url}/`, { Cookie: `session=${signSession("t0ken", "new secret")}` })).toBe("hello Ann");
+    expect(await statusOf(`${server.url}/`, { Cookie: `session=${signSession("t0ken", "retired secret")}` })).toBe(401);
+  });
+
+  it("refuses a session older than maxAge, and one issued in the future", async () => {
+    const server = await greeter({ from: cookie("session", { secret: SECRET, maxAge: 60 }), verify: (id) => USERS[id] });
+    const at = (ms: number) => `session=${signSession("t0ken", SECRET, { issuedAt: Date.now() + ms })}`;
+    expect(await firstMessage(`${server.url}/`, { Cookie: at(-50_000) })).toBe("hello Ann");
+    expect(await statusOf(`${server.url}/`, { Cookie: at(-62_000) })).toBe(401);
+    expect(await statusOf(`${server.url}/`, { Cookie: at(5 * 60_000) })).toBe(401);
+    // The same cookie expires as time passes: the age is checked on every handshake.
+    const fresh = at(0);
+    expect(await firstMessage(`${server.url}/`, { Cookie: fresh })).toBe("hello Ann");
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(Date.now() + 61_000);
+      expect(await statusOf(`${server.url}/`, { Cookie: fresh })).toBe(401);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("takes the first valid cookie of that name, skipping a bad one before it", async () => {
     const server = await greeter({ from: cookie("session", { secret: SECRET }), verify: (id) => USERS[id] });
-    const cookies = `session=forged.AAAA; session=${encodeURIComponent(signCookie("t0ken", SECRET))}`;
+    const cookies = `session=forged.AAAA; session=${encodeURIComponent(signSession("t0ken", SECRET))}`;
     expect(await firstMessage(`${server.url}/`, { Cookie: cookies })).toBe("hello Ann");
   });
 
@@ -198,6 +219,9 @@ describe("auth internals", () => {
     expect(() => cookie("session", { secret: "" })).toThrow(/option "secret"/);
     expect(() => cookie("session", { secret: [] })).toThrow(/option "secret"/);
     expect(() => cookie("session", undefined as never)).toThrow(TypeError);
+    for (const maxAge of [0, -1, 1.5, "60", Number.POSITIVE_INFINITY]) {
+      expect(() => cookie("session", { secret: "k", maxAge } as never), String(maxAge)).toThrow(/option "maxAge"/);
+    }
     expect(() => query("")).toThrow(TypeError);
   });
 });

@@ -1,7 +1,8 @@
 import type { Scope } from "@scallion/core";
 import type { Secret } from "../cookie.js";
 import { checkOptions } from "@scallion/core/options";
-import { cookieValues, secretList, unsignCookie } from "../cookie.js";
+import { cookieValues, secretList } from "../cookie.js";
+import { sessionAgeChecks, unsignSession } from "../session.js";
 
 /**
  * Reads a credential from the upgrade request: a string, or undefined when the request carries
@@ -55,22 +56,48 @@ export function query(name = "token"): Extractor {
 export interface CookieOptions {
   /** The secret (or secrets, newest first) the cookie was signed with; see `serializeSessionCookie`. */
   secret: Secret;
+  /**
+   * Oldest session accepted, in seconds since it was issued (the issued-at is signed into the
+   * cookie, so the browser's `Max-Age` is not trusted). Omitted, sessions never expire here.
+   */
+  maxAge?: number;
 }
 
 /**
- * The value of cookie `name`, if it carries a valid HMAC-SHA256 signature by one of the
- * secrets; unsigned, tampered or malformed cookies count as no credential.
+ * Reads session cookie `name` from a `Cookie` header, checked as {@link cookie} checks it: for
+ * plain HTTP routes (a logout) that see the same session as the WebSocket.
+ *
+ * @example
+ * const session = sessionCookieReader("session", { secret, maxAge: 8 * 3600 });
+ * const value = session(req.headers.cookie);
  */
-export function cookie(name: string, options: CookieOptions): Extractor {
-  if (typeof name !== "string" || name === "") throw new TypeError("cookie(): name must be a non-empty string");
-  if (options === undefined) throw new TypeError("cookie(): options must be an object with the secret");
-  checkOptions("cookie()", options, { secret: () => undefined });
-  const secrets = secretList(options.secret, "cookie()");
-  return function signedCookie(scope: Scope) {
-    for (const value of cookieValues(scope.headers.cookie, name)) {
-      const verified = usable(unsignCookie(value, secrets));
+export function sessionCookieReader(name: string, options: CookieOptions): (header: string | undefined) => string | undefined {
+  return readerOf("sessionCookieReader()", name, options);
+}
+
+function readerOf(where: string, name: string, options: CookieOptions): (header: string | undefined) => string | undefined {
+  if (typeof name !== "string" || name === "") throw new TypeError(`${where}: name must be a non-empty string`);
+  if (options === undefined) throw new TypeError(`${where}: options must be an object with the secret`);
+  checkOptions(where, options, { secret: () => undefined, ...sessionAgeChecks });
+  const secrets = secretList(options.secret, where);
+  const age = { maxAge: options.maxAge };
+  return function readSession(header) {
+    for (const value of cookieValues(header, name)) {
+      const verified = usable(unsignSession(value, secrets, age)?.value);
       if (verified !== undefined) return verified;
     }
     return undefined;
+  };
+}
+
+/**
+ * The value of session cookie `name` (made by `serializeSessionCookie` or `signSession`), if it
+ * carries a valid HMAC-SHA256 signature by one of the secrets and is no older than `maxAge`;
+ * unsigned, tampered, expired or malformed cookies count as no credential.
+ */
+export function cookie(name: string, options: CookieOptions): Extractor {
+  const read = readerOf("cookie()", name, options);
+  return function signedCookie(scope: Scope) {
+    return read(scope.headers.cookie);
   };
 }
