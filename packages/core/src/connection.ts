@@ -1,9 +1,10 @@
-import type { AcceptEvent, Event, Message, Outcome } from "./events.js";
-import { notAnEvent } from "./events.js";
+import type { AcceptEvent, Message, Outcome, PublishEvent } from "./events.js";
 import { isCloseError } from "./errors.js";
 import type { Encoded } from "./frame.js";
 import type { Handler } from "./handler.js";
-import { Driver } from "./drive.js";
+import { Drain } from "./drain.js";
+import type { State } from "./perform.js";
+import { Performer } from "./perform.js";
 import { Handshake } from "./handshake.js";
 import { ponged } from "./heartbeat.js";
 import type { Ending } from "./ending.js";
@@ -19,16 +20,14 @@ import type { Scope } from "./scope.js";
 import type { Subscriber } from "./topics.js";
 import type { PendingUpgrade, SocketEvents } from "./transport.js";
 
-type State = "handshake" | "open" | "closing" | "closed";
-
 /**
  * One connection: its state from handshake to closed, the events its handler yields carried out,
  * the socket's events fed to the receiver, and the end-of-connection hooks run exactly once. The
- * handler's iterator is run by the {@link Driver} it extends; its parts live beside it: the
+ * handler's iterator is run by the {@link Performer} it extends; its parts live beside it: the
  * {@link Handshake} until decided, the {@link Outbox} once open, the {@link Membership} of topics
  * once it subscribes.
  */
-export class Connection extends Driver implements SocketEvents, Subscriber, ReceiverControl, Tracked {
+export class Connection extends Performer implements SocketEvents, Subscriber, ReceiverControl, Tracked {
   readonly scope: Scope;
   readonly #runtime: RuntimeContext;
   readonly #lifecycle: Lifecycle;
@@ -39,10 +38,8 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   #membership: Membership | undefined;
   #state: State = "handshake";
   #ending: Ending | undefined;
-  /** The handler yielded after a "dropped": the next such yield finishes it. */
-  #dropped = false;
-  /** The shutdown's close frame, sent once the handler has read what was queued. */
-  #draining: { readonly code: number; readonly reason: string } | undefined;
+  /** How it closes once the handler has read what was queued: a shutdown, or a protocol error. */
+  #draining: Drain | undefined;
   pingSentAt = 0;
   lastPong = 0;
 
@@ -85,53 +82,14 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     this.drive(app, this.scope, this.receiver);
   }
 
-  // Driver: what each event the handler yields does.
-
-  perform(event: Event): Outcome | Promise<Outcome> {
-    if (typeof event !== "object" || event === null) throw notAnEvent(event);
-    if (this.#state === "closing" || this.#state === "closed") return this.#performAfterEnd(event);
-    switch (event.type) {
-      case "websocket.accept":
-        if (this.#state !== "handshake") throw new TypeError("accept(): the handshake was already accepted");
-        this.#open(event);
-        return (this.#state as State) === "open" ? "accepted" : "dropped";
-      case "websocket.reject":
-        if (this.#state !== "handshake") {
-          throw new TypeError("reject() after the handshake was accepted: yield close(code, reason) instead");
-        }
-        this.finish();
-        this.#refuse(event.status, event.body, event.headers, { cause: "server", code: 1006, reason: "" });
-        return "dropped";
-      case "websocket.close":
-        this.finish();
-        this.#accepted();
-        this.#close("server", event.code, event.reason);
-        return "dropped";
-      case "websocket.send": {
-        const data = event.text ?? event.bytes;
-        if (data === undefined) throw notAnEvent(event);
-        return this.#accepted() ? (this.#outbox as Outbox).send(data) : "dropped";
-      }
-      case "websocket.subscribe":
-        return this.#accepted() ? this.#topics().join(event.topic) : "dropped";
-      case "websocket.unsubscribe":
-        return this.#accepted() ? this.#topics().leave(event.topic) : "dropped";
-      case "websocket.publish":
-        return this.#accepted() ? publish(this.#runtime.topics, event, this.id) : "dropped";
-      default:
-        throw notAnEvent(event);
-    }
-  }
-
-  /** Accepts the handshake if it is still undecided (implicitly); whether the connection is open. */
-  #accepted(): boolean {
-    if (this.#state === "handshake") this.#open();
+  protected accepted(): boolean {
+    if (this.#state === "handshake") this.open();
     return this.#state === "open";
   }
 
   complete(): void {
-    this.#accepted();
-    if (this.#draining === undefined) this.#close("server", 1000, "");
+    this.accepted();
+    if (this.#draining === undefined) this.closeWith("server", 1000, "");
     else this.drained();
   }
 
@@ -141,51 +99,32 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
    * schema violation, a rate limit), counted and logged at debug level at most.
    */
   crash(error: unknown): void {
-    const logger = this.#runtime.logger;
+    const { logger, counters } = this.#runtime;
     if (isCloseError(error)) {
-      this.#runtime.counters.clientFault(error.closeCode);
+      counters.clientFault(error.closeCode);
       logger.debug({ connection: this.id, code: error.closeCode, reason: error.reason }, "closing the connection");
-      this.#accepted();
-      this.#close("error", error.closeCode, error.reason, error);
-      return;
+      this.accepted();
+      return this.closeWith("error", error.closeCode, error.reason, error);
     }
     logger.error({ connection: this.id, path: this.scope.path, err: error }, "handler threw");
-    if (this.#state === "handshake") {
-      this.#refuse(500, "Internal Server Error", {}, { cause: "error", code: 1006, reason: "", error });
-    } else {
-      this.#close("error", 1011, "Internal error", error);
-    }
+    if (this.#state !== "handshake") return this.closeWith("error", 1011, "Internal error", error);
+    this.refuse(500, "Internal Server Error", {}, { cause: "error", code: 1006, reason: "", error });
   }
 
-  /**
-   * The connection is over. Publishing and leaving topics need no socket and are still carried
-   * out (a handler's finally block announcing that its user left). Anything else is dropped: the
-   * handler learns it from this yield's "dropped", and one that yields again regardless is
-   * finished, so an ignored outcome cannot spin forever.
-   */
-  #performAfterEnd(event: Event): Outcome | Promise<Outcome> {
-    switch (event.type) {
-      case "websocket.publish":
-        return publish(this.#runtime.topics, event, this.id);
-      case "websocket.unsubscribe":
-        return this.#topics().leave(event.topic);
-      case "websocket.close":
-      case "websocket.reject":
-        this.finish();
-        return "dropped";
-      default:
-        if (this.#dropped) this.finish();
-        this.#dropped = true;
-        return "dropped";
-    }
+  protected send(data: Message): Outcome | Promise<Outcome> {
+    return (this.#outbox as Outbox).send(data);
   }
 
-  #topics(): Membership {
+  protected publish(event: PublishEvent): Promise<Outcome> {
+    return publish(this.#runtime.topics, event, this.id);
+  }
+
+  protected topics(): Membership {
     return (this.#membership ??= new Membership(this.#runtime.topics, this));
   }
 
   /** Accepts the handshake (explicitly, or implicitly with `event` empty) and starts the outbox. */
-  #open(event: Partial<AcceptEvent> = {}): void {
+  protected open(event: Partial<AcceptEvent> = {}): void {
     const socket = this.#handshake?.accept(event, this.scope, this);
     this.#handshake = undefined;
     if (socket === undefined) {
@@ -201,7 +140,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   }
 
   /** Refuses the handshake with an HTTP response; nothing is upgraded. */
-  #refuse(status: number, body: string, headers: Readonly<Record<string, string>> | undefined, ending: Ending): void {
+  protected refuse(status: number, body: string, headers: Readonly<Record<string, string>> | undefined, ending: Ending): void {
     this.#ending = { ...ending, status };
     this.#handshake?.reject(status, body, headers);
     this.closed(1006, "");
@@ -211,33 +150,30 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   #abandon(): void {
     if (this.#state !== "handshake") return;
     this.#runtime.logger.warn({ connection: this.id, path: this.scope.path }, "handshake timed out");
-    this.#refuse(503, "Handshake timed out", {}, { cause: "server", code: 1006, reason: "" });
+    this.refuse(503, "Handshake timed out", {}, { cause: "server", code: 1006, reason: "" });
   }
 
   /** Starts the closing handshake; the socket is terminated if it does not finish in time. */
-  #close(cause: CloseCause, code: number, reason: string, error?: unknown): void {
+  protected closeWith(cause: CloseCause, code: number, reason: string, error?: unknown): void {
     if (this.#state !== "open") return;
     this.#state = "closing";
     this.#ending = { cause, code, reason, error };
     (this.#outbox as Outbox).close(code, reason);
   }
 
-  /**
-   * Server shutdown: the socket is no longer read, the receiver ends once the handler has read
-   * what it holds, and the close frame follows what the handler yields for them (see
-   * {@link drained}).
-   */
+  /** Server shutdown: the socket is no longer read, and the close frame follows the answers to what was. */
   shutdown(code: number, reason: string): void {
     if (this.#state === "handshake") {
-      this.#refuse(503, "Server is shutting down", {}, { cause: "shutdown", code: 1006, reason: "" });
+      this.refuse(503, "Server is shutting down", {}, { cause: "shutdown", code: 1006, reason: "" });
       return;
     }
-    if (this.#state !== "open") return;
-    this.#draining = { code, reason };
-    // Nothing more is read until the close frame has gone: what was read is answered.
+    if (this.#state !== "open" || this.#draining !== undefined) return;
     (this.#outbox as Outbox).socket.pause();
-    this.receiver.finish();
-    if (!this.receiver.reads) this.drained();
+    this.#drain({ cause: "shutdown", code, reason });
+  }
+
+  #drain(ending: Ending, timeout?: number): void {
+    (this.#draining = new Drain(ending)).start(this.receiver, () => this.drained(), timeout);
   }
 
   /** Drops the connection without a closing handshake, e.g. when the heartbeat finds it dead. */
@@ -254,7 +190,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   /** Subscriber: writes a published message straight to the socket, unless this subscriber is too far behind. */
   deliver(message: Encoded): void {
     if (this.#state !== "open") return;
-    if (!(this.#outbox as Outbox).deliver(message)) this.#close("backpressure", 1013, "Subscriber too slow");
+    if (!(this.#outbox as Outbox).deliver(message)) this.closeWith("backpressure", 1013, "Subscriber too slow");
   }
 
   // ReceiverControl: what the receiver asks of the connection.
@@ -268,16 +204,17 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
   }
 
   firstRead(): void {
-    this.#accepted();
+    this.accepted();
   }
 
-  /** Shutting down, the handler has answered what was queued (or the runtime waited long enough). */
+  /** Draining, the handler has answered what was queued (or it has been waited for long enough). */
   drained(): void {
-    const draining = this.#draining;
-    if (draining === undefined || this.#state !== "open") return;
+    if (this.#draining === undefined || this.#state !== "open") return;
+    this.#draining.stop();
     // Read again, for the client's close frame.
     (this.#outbox as Outbox).socket.resume();
-    this.#close("shutdown", draining.code, draining.reason);
+    const { cause, code, reason, error } = this.#draining.ending;
+    this.closeWith(cause, code, reason, error);
   }
 
   // SocketEvents: what the transport reports.
@@ -292,16 +229,21 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     ponged(this);
   }
 
+  /** The transport stopped reading at a bad frame: the handler answers what came before, then `code` closes. */
   protocolError(error: Error, code: number): void {
-    this.#ending ??= { cause: "error", code, reason: "", error };
-    this.#runtime.counters.clientFault(code);
-    this.#runtime.logger.debug({ connection: this.id, code, err: error.message }, "client broke the protocol; closing");
+    const { counters, logger, options } = this.#runtime;
+    counters.clientFault(code);
+    logger.debug({ connection: this.id, code, err: error.message }, "client broke the protocol; closing");
+    const ending: Ending = { cause: "error", code, reason: "", error };
+    if (this.#state === "open" && this.#draining === undefined) this.#drain(ending, options.closeTimeout / 2);
+    else this.#ending ??= ending;
   }
 
   closed(code: number, reason: string): void {
     if (this.#state === "closed") return;
     const wasOpen = this.#state !== "handshake";
     this.#state = "closed";
+    this.#draining?.stop();
     this.#handshake?.cancel();
     this.#handshake = undefined;
     this.receiver.end();

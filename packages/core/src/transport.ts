@@ -28,7 +28,11 @@ export interface AcceptOptions {
 export interface SocketEvents {
   message(data: Message): void;
   pong(): void;
-  /** The client broke the protocol; `code` is what the transport closes with (1002, 1007, 1009 …). */
+  /**
+   * The client broke the protocol: the transport has stopped reading, and sends the close frame
+   * with `code` (1002, 1007, 1009 …) when the runtime calls `close(code)`, which it does once the
+   * handler has answered the messages received before.
+   */
   protocolError(error: Error, code: number): void;
   /** The connection is gone: `code`/`reason` from the peer's close frame, 1005 without a code, 1006 on a drop. */
   closed(code: number, reason: string): void;

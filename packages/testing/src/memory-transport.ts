@@ -230,11 +230,11 @@ class MemoryConnection {
     switch (frame.kind) {
       case "message":
         if (frame.size > this.#maxPayload) {
-          // `ws` stops reading, reports the error and closes with 1009 without a reason.
+          // As the `ws` transport: reading stops, the error is reported, and the runtime closes
+          // with 1009 once the handler has answered what came before.
           this.#serverReading = false;
           this.#up.pause();
           server.protocolError(new RangeError("Max payload size exceeded"), 1009);
-          this.#serverClose(1009, "");
           return;
         }
         server.message(frame.data);

@@ -6,6 +6,7 @@ import type { Message } from "../events.js";
 import type { RequestInfo } from "../scope.js";
 import { frame } from "../frame.js";
 import { writeHttpResponse } from "../http-response.js";
+import { closeNow, HeldCloseWebSocket } from "./held-close.js";
 import type { Encoded } from "../frame.js";
 import type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "../transport.js";
 
@@ -32,6 +33,7 @@ export class WsTransport {
       clientTracking: false,
       maxPayload: options.maxPayload,
       perMessageDeflate: options.perMessageDeflate,
+      WebSocket: HeldCloseWebSocket,
       handleProtocols: (_offered, req) => this.#accepting.get(req)?.subprotocol ?? false,
     });
     this.#wss.on("headers", (headers, req) => {
@@ -227,7 +229,7 @@ class WsSocket implements TransportSocket {
   }
 
   close(code: number, reason: string): void {
-    this.#ws.close(code, reason);
+    closeNow(this.#ws, code, reason);
   }
 
   terminate(): void {
