@@ -138,21 +138,25 @@ below are measured against \`examples/echo\` in its own process, with its defaul
 | Not GET | 405 | test |
 | More than 100 headers (e.g. 2,000) | 431 | test |
 | A 64 KiB header value (over 16 KiB of headers) | 431 | test |
-| Headers trickled slowly | socket closed after \`headersTimeout\` (10 s); others served | test, measured below |
+| Headers trickled slowly, on \`serve()\`, \`attach()\` (node:http, Express) or \`upgradeHandler()\` (Fastify) | 408 and closed \`headersTimeout\` (10 s) after the TCP connection; others served | test, measured below |
+| One address opening sockets without a request (2,019 against examples/chat) | sockets past 256 per address answered 429 at once, the rest closed at 10 s; another address served throughout | test |
+| Over 256 WebSocket connections from one address (the forwarded one under \`trustProxy\`) | 429 before any upgrade | test |
 | Nothing decides the handshake (\`onConnect\` never resolves) | 503 after \`handshakeTimeout\` (10 s) | test |
-| Unmasked frame, reserved opcode, RSV bits, control frame over 125 bytes or fragmented, stray continuation | close 1002 | test |
+| Unmasked frame, reserved opcode, RSV bits, control frame over 125 bytes or fragmented, stray continuation | close 1002, after the replies to the messages received before it (Autobahn 3.2, 3.3, 4.1.3, 4.1.4, 4.2.3, 4.2.4, 5.15); nothing after it is read | test |
 | Invalid UTF-8 in a text message or a close reason | close 1007 | test |
 | Close codes 999, 1005, 1006, 5000; a one-byte close payload | close 1002 | test |
 | A frame declaring 2^63−1 bytes; a message (or fragments) over \`maxPayload\` (1 MiB) | close 1009 before buffering it | test |
 | A compressed message inflating past \`maxPayload\` (with \`perMessageDeflate\`) | close 1009 | test |
 | A client that stops reading | its handler waits at the 64 KiB high-water mark; buffer bounded | test |
-| A client flooding a slow handler | reading paused at \`maxQueue\` (32) messages | test, measured below |
+| A client flooding a slow handler | reading paused at \`maxQueue\` (32) messages or \`maxQueueBytes\` (2 MiB) | test, measured below |
+| A client's protocol errors, bad JSON, schema violations, rate limits | counted in \`stats().clientFaults\`, logged at debug at most; any log at most 50 lines per 10 s, then one line saying how many were dropped | test |
 | A subscriber that stops reading while the server publishes | closed with 1013 at 512 KiB buffered (or skipped, by option); 1,000 of them dropped while a normal client is served | test |
 | A peer that vanishes without a FIN | dropped by the heartbeat within \`pingInterval\` + \`pingTimeout\` (40 s by default) | test |
 | A handler that throws | its connection closes with 1011, logged once; nothing else | test |
 | An \`onClose\` hook that throws | logged; other hooks and connections unaffected | test |
 | A generator that ignores shutdown | \`server.close({ timeout })\` still completes in time | test |
-| Graceful shutdown under load | every message a handler was told was sent arrives, in order, before 1001 | test |
+| Graceful shutdown under load | reading stops; every message received is answered, and everything sent arrives, in order, before 1001 (within half of \`closeTimeout\`) | test |
+| SIGTERM to the process group of \`pnpm start\`, repeated | one graceful shutdown (\`closeOnSignal\`); a signal over 1 s later exits at once | test |
 | 2,000 resets at once; 20,000 connect/close cycles | no connections, subscriptions or timers left | test, measured below |
 
 ## Memory under abuse (examples/echo, defaults)
