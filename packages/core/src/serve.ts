@@ -6,7 +6,7 @@ import type { CloseOptions } from "./runtime.js";
 import type { Endpoint } from "./endpoint.js";
 import { exposeEndpoint } from "./endpoint.js";
 import type { UpgradeOptions } from "./upgrade.js";
-import { createUpgradeHandler, upgradeOptionChecks } from "./upgrade.js";
+import { createUpgradeHandler, HEADERS_TIMEOUT, upgradeOptionChecks } from "./upgrade.js";
 
 /** Options of {@link serve}. */
 export interface ServeOptions extends UpgradeOptions {
@@ -55,7 +55,7 @@ const MAX_HEADER_BYTES = 16 * 1024;
 export async function serve(app: Handler, options: ServeOptions = {}): Promise<Server> {
   checkOptions("serve()", options, serveOptionChecks);
   const { port = 8080, host = "127.0.0.1", socketPath, ...rest } = options;
-  const headersTimeout = rest.headersTimeout ?? 10_000;
+  const headersTimeout = rest.headersTimeout ?? HEADERS_TIMEOUT;
   const http = createServer(
     {
       // The socket guard bounds the first request head of a connection; these bound the ones a

@@ -26,6 +26,9 @@ export interface UpgradeOptions extends RuntimeOptions {
   headersTimeout?: number;
 }
 
+/** The default `headersTimeout`. */
+export const HEADERS_TIMEOUT = 10_000;
+
 export const upgradeOptionChecks = {
   ...runtimeOptionChecks,
   maxPayload: optionChecks.positiveInteger,
@@ -48,7 +51,7 @@ export function createUpgradeHandler(
   where: string,
   server?: NetServer,
 ): UpgradeHandler {
-  const { maxPayload = 1024 * 1024, perMessageDeflate = false, headersTimeout = 10_000, ...rest } = options;
+  const { maxPayload = 1024 * 1024, perMessageDeflate = false, headersTimeout = HEADERS_TIMEOUT, ...rest } = options;
   const runtime = new Runtime(app, { ...rest, maxQueueBytes: rest.maxQueueBytes ?? 2 * maxPayload }, where);
   const transport = new WsTransport({ maxPayload, perMessageDeflate });
   const guard = new SocketGuard({
