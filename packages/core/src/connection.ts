@@ -194,7 +194,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
     this.#state = "open";
     this.lastPong = Date.now();
     runtime.opened(this);
-    joinPath(runtime.topics, this, this.scope.path, runtime.logger);
+    joinPath(runtime.topics, this, this.scope.path);
   }
 
   /** Refuses the handshake with an HTTP response; nothing is upgraded. */

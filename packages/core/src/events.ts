@@ -54,7 +54,10 @@ export interface UnsubscribeEvent {
   readonly topic: string;
 }
 
-/** Publish to every subscriber of a topic, on every node; `exceptSelf` skips this connection. */
+/**
+ * Publish to every subscriber of a topic: this node's at once, the other nodes' through the
+ * pub/sub engine; `exceptSelf` skips this connection. Its outcome is `"published"` or `"local"`.
+ */
 export type PublishEvent = (
   | { readonly text: string; readonly bytes?: undefined }
   | { readonly bytes: Uint8Array; readonly text?: undefined }
@@ -76,10 +79,13 @@ export type Event =
 
 /**
  * What a `yield` evaluates to: `"accepted"` after an accept, `"sent"` once the socket has taken a
- * send below its high-water mark, `"subscribed"`/`"unsubscribed"`/`"published"` once the pub/sub
- * engine has done it, `"dropped"` when the connection had already ended.
+ * send below its high-water mark, `"subscribed"`/`"unsubscribed"` once this node's subscribers
+ * are updated and the pub/sub engine has followed (or could not within its bound), `"published"`
+ * once a publish reached this node's subscribers and the engine took it for the other nodes,
+ * `"local"` when it reached this node's subscribers only (the engine is unreachable; counted in
+ * `stats().messagesLocalOnly`), `"dropped"` when the connection had already ended.
  */
-export type Outcome = "accepted" | "sent" | "subscribed" | "unsubscribed" | "published" | "dropped";
+export type Outcome = "accepted" | "sent" | "subscribed" | "unsubscribed" | "published" | "local" | "dropped";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;

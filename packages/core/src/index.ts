@@ -36,6 +36,7 @@ export type { CloseOptions } from "./runtime.js";
 export type { ServerStats } from "./stats.js";
 export { MemoryPubSub } from "./pubsub.js";
 export type { PubSub } from "./pubsub.js";
+export type { PublishOutcome } from "./topics.js";
 export { CloseError, isCloseError } from "./errors.js";
 export { OptionError } from "./option-check.js";
 export { truncateCloseReason } from "./close-codes.js";

@@ -6,19 +6,29 @@ export interface PubSubMessage {
   readonly data: Message;
   /** Connection ids that must not receive it (the publisher, with `exceptSelf`). */
   readonly exclude?: readonly string[];
+  /**
+   * The node (runtime) that published it. That node has delivered it to its own subscribers
+   * already and ignores it when the engine brings it back, so an engine must carry it along.
+   */
+  readonly origin: string;
 }
 
 export type PubSubListener = (message: PubSubMessage) => void;
 
 /**
  * How published messages travel between nodes. A runtime subscribes once per topic while any of
- * its connections listens, and delivers to its own connections itself; the engine only moves
- * messages between nodes. In memory by default; `@scallion/redis` spans processes and machines.
+ * its connections listens, and delivers to its own connections itself, at once, whatever the
+ * engine is doing; the engine only moves messages to the other nodes (bringing a node's own
+ * messages back to it is allowed: they are recognised by `origin` and ignored). In memory by
+ * default; `@scallion/redis` spans processes and machines. The runtime waits for no call longer
+ * than a few seconds (see `ENGINE_TIMEOUT`), but an engine should answer faster while it cannot
+ * reach its peers: a subscribe holds a join up, a count the handler that asked.
  */
 export interface PubSub {
   subscribe(topic: string, listener: PubSubListener): void | Promise<void>;
   unsubscribe(topic: string, listener: PubSubListener): void | Promise<void>;
-  publish(message: PubSubMessage): void | Promise<void>;
+  /** Carries `message` to the other nodes: `false` when it could not (the publisher is told `"local"`). */
+  publish(message: PubSubMessage): void | boolean | Promise<void | boolean>;
   /** Records how many of `node`'s connections are subscribed to `topic`, so `count` spans nodes. */
   report(node: string, topic: string, subscribers: number): void | Promise<void>;
   /** Subscribed connections across every node. */
@@ -44,10 +54,9 @@ export class MemoryPubSub implements PubSub {
     if (listeners?.delete(listener) && listeners.size === 0) this.#listeners.delete(topic);
   }
 
-  publish(message: PubSubMessage): void {
-    const listeners = this.#listeners.get(message.topic);
-    if (listeners === undefined) return;
-    for (const listener of listeners) listener(message);
+  publish(message: PubSubMessage): boolean {
+    for (const listener of this.#listeners.get(message.topic) ?? []) listener(message);
+    return true;
   }
 
   report(node: string, topic: string, subscribers: number): void {

@@ -12,3 +12,4 @@ export type { Encoded } from "./frame.js";
 export { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from "./close-codes.js";
 export type { PubSubListener, PubSubMessage } from "./pubsub.js";
 export type { TrustProxy } from "./client-address.js";
+export { bounded, ENGINE_TIMEOUT } from "./bounded.js";
