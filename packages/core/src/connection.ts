@@ -111,7 +111,7 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
         return this.#accepted() ? (this.#outbox as Outbox).send(data) : "dropped";
       }
       case "websocket.subscribe":
-        return this.#accepted() ? this.#topics().join(event.topic) : "dropped";
+        return this.#accepted() ? this.#topics().join(event.topic, event.since) : "dropped";
       case "websocket.unsubscribe":
         return this.#accepted() ? this.#topics().leave(event.topic) : "dropped";
       case "websocket.publish":

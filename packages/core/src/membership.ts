@@ -1,4 +1,5 @@
 import type { Outcome, PublishEvent } from "./events.js";
+import type { Position } from "./history.js";
 import type { PublishOutcome, Subscriber, Topics } from "./topics.js";
 import { INTERNAL_PREFIX } from "./topics.js";
 
@@ -16,10 +17,9 @@ export class Membership {
     this.#subscriber = subscriber;
   }
 
-  async join(topic: string): Promise<Outcome> {
+  join(topic: string, since?: Position): Promise<Outcome> {
     this.#joined.add(topic);
-    await this.#topics.join(topic, this.#subscriber);
-    return "subscribed";
+    return this.#topics.join(topic, this.#subscriber, since);
   }
 
   async leave(topic: string): Promise<Outcome> {

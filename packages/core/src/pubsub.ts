@@ -1,4 +1,6 @@
 import type { Message } from "./events.js";
+import type { HistoryConfig, Position, Recovery } from "./history.js";
+import { MemoryHistory } from "./history.js";
 
 /** A message on its way to a topic's subscribers. */
 export interface PubSubMessage {
@@ -11,6 +13,8 @@ export interface PubSubMessage {
    * already and ignores it when the engine brings it back, so an engine must carry it along.
    */
   readonly origin: string;
+  /** Its place in the topic's history, on a topic that keeps history (set by the engine). */
+  readonly position?: Position;
 }
 
 export type PubSubListener = (message: PubSubMessage) => void;
@@ -27,21 +31,45 @@ export type PubSubListener = (message: PubSubMessage) => void;
 export interface PubSub {
   subscribe(topic: string, listener: PubSubListener): void | Promise<void>;
   unsubscribe(topic: string, listener: PubSubListener): void | Promise<void>;
-  /** Carries `message` to the other nodes: `false` when it could not (the publisher is told `"local"`). */
-  publish(message: PubSubMessage): void | boolean | Promise<void | boolean>;
+  /**
+   * Carries `message` to the other nodes: `false` when it could not (the publisher is told
+   * `"local"`). On a topic that keeps history it records the message first and gives its
+   * position, which the other nodes receive with it.
+   */
+  publish(message: PubSubMessage): void | boolean | Position | Promise<void | boolean | Position>;
   /** Records how many of `node`'s connections are subscribed to `topic`, so `count` spans nodes. */
   report(node: string, topic: string, subscribers: number): void | Promise<void>;
   /** Subscribed connections across every node. */
   count(topic: string): number | Promise<number>;
+  /** Whether `topic` keeps history (an engine without history need not have this). */
+  keepsHistory?(topic: string): boolean;
+  /** Where a topic that keeps history stands, and what it has after `from` (if asked). */
+  recover?(topic: string, from?: Position): Recovery | Promise<Recovery>;
+}
+
+/** Options of {@link MemoryPubSub}. */
+export interface MemoryPubSubOptions {
+  /**
+   * Topics that keep history, by name or by prefix ending in `*`: `{ "room:*": { size: 100,
+   * ttl: 60_000 } }` keeps each room's last 100 messages for a minute, so a client that comes
+   * back resumes where it left off (see `subscribe(topic, { since })`).
+   */
+  history?: HistoryConfig;
 }
 
 /**
  * The pub/sub engine of one process: nothing to install, shared by every server in the process
- * that is given the same instance.
+ * that is given the same instance, with history in memory for the topics that keep it.
  */
 export class MemoryPubSub implements PubSub {
   readonly #listeners = new Map<string, Set<PubSubListener>>();
   readonly #presence = new Map<string, Map<string, number>>();
+  readonly #history: MemoryHistory | undefined;
+
+  constructor(options: MemoryPubSubOptions = {}) {
+    const { history } = options;
+    this.#history = history === undefined ? undefined : new MemoryHistory(history, "MemoryPubSub");
+  }
 
   subscribe(topic: string, listener: PubSubListener): void {
     let listeners = this.#listeners.get(topic);
@@ -54,9 +82,23 @@ export class MemoryPubSub implements PubSub {
     if (listeners?.delete(listener) && listeners.size === 0) this.#listeners.delete(topic);
   }
 
-  publish(message: PubSubMessage): boolean {
-    for (const listener of this.#listeners.get(message.topic) ?? []) listener(message);
-    return true;
+  publish(message: PubSubMessage): boolean | Position {
+    const kept = this.#history?.optionsFor(message.topic);
+    const position = kept === undefined ? undefined : this.#history?.record(message.topic, message.data, kept);
+    const sent = position === undefined ? message : { ...message, position };
+    for (const listener of this.#listeners.get(message.topic) ?? []) listener(sent);
+    return position ?? true;
+  }
+
+  keepsHistory(topic: string): boolean {
+    return this.#history?.optionsFor(topic) !== undefined;
+  }
+
+  recover(topic: string, from?: Position): Recovery {
+    const history = this.#history as MemoryHistory;
+    const kept = history.optionsFor(topic);
+    if (kept === undefined) throw new TypeError(`topic ${JSON.stringify(topic)} keeps no history`);
+    return history.recover(topic, kept, from);
   }
 
   report(node: string, topic: string, subscribers: number): void {

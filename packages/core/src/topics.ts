@@ -1,7 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { bounded, ENGINE_TIMEOUT } from "./bounded.js";
+import type { JoinOutcome } from "./catch-up.js";
+import { catchUp } from "./catch-up.js";
+import { messageEnvelope } from "./envelope.js";
 import type { Encoded } from "./frame.js";
 import { encode } from "./frame.js";
+import type { Position, Recovery } from "./history.js";
 import type { PubSub, PubSubListener, PubSubMessage } from "./pubsub.js";
 
 /** What the registry delivers to: a connection. */
@@ -27,6 +31,10 @@ export const INTERNAL_PREFIX = "\u0000";
 
 interface Topic {
   readonly subscribers: Set<Subscriber>;
+  /** Whether the topic keeps history: its messages then go out enveloped, with their position. */
+  readonly history: boolean;
+  /** Subscribers catching up with the history, and the live messages held for them meanwhile. */
+  catchingUp?: Map<Subscriber, PubSubMessage[]>;
 }
 
 /**
@@ -70,9 +78,23 @@ export class Topics {
   /**
    * Adds `subscriber` to `topic`: local publishes reach it at once. Resolves once the engine has
    * subscribed too, so that the other nodes' messages arrive, or has failed to within the bound.
+   * On a topic that keeps history the subscriber is first sent where the topic stands and, with
+   * `since`, what it missed after that position (then `"recovered"`), or `"not recovered"`.
    */
-  join(name: string, subscriber: Subscriber): Promise<void> {
-    return this.add(name, subscriber) ?? RESOLVED;
+  async join(name: string, subscriber: Subscriber, since?: Position): Promise<JoinOutcome> {
+    const fresh = this.#topics.get(name)?.subscribers.has(subscriber) !== true;
+    await this.add(name, subscriber);
+    const topic = this.#topics.get(name);
+    if (!fresh || topic?.catchingUp?.has(subscriber) !== true) return "subscribed";
+    // Subscribed to the engine first: nothing published after the history was read is missed.
+    const recovery = await this.#call<Recovery | undefined>(
+      () => (this.#pubsub.recover as NonNullable<PubSub["recover"]>).call(this.#pubsub, name, since),
+      () => undefined,
+    );
+    const held = topic.catchingUp.get(subscriber);
+    if (held === undefined) return "subscribed"; // left meanwhile
+    topic.catchingUp.delete(subscriber);
+    return catchUp(subscriber, name, held, since, recovery);
   }
 
   /**
@@ -81,9 +103,14 @@ export class Topics {
    */
   add(name: string, subscriber: Subscriber): Promise<void> | undefined {
     let topic = this.#topics.get(name);
-    if (topic === undefined) this.#topics.set(name, (topic = { subscribers: new Set() }));
+    if (topic === undefined) {
+      topic = { subscribers: new Set(), history: this.#pubsub.keepsHistory?.(name) === true };
+      this.#topics.set(name, topic);
+    }
     if (!topic.subscribers.has(subscriber)) {
       topic.subscribers.add(subscriber);
+      // Live messages wait until the subscriber has been told where the topic stands.
+      if (topic.history) (topic.catchingUp ??= new Map()).set(subscriber, []);
       this.#report(name, topic.subscribers.size);
     }
     const syncing = this.#sync(name);
@@ -99,6 +126,7 @@ export class Topics {
   remove(name: string, subscriber: Subscriber): Promise<void> | undefined {
     const topic = this.#topics.get(name);
     if (topic?.subscribers.delete(subscriber)) {
+      topic.catchingUp?.delete(subscriber);
       this.#report(name, topic.subscribers.size);
       if (topic.subscribers.size === 0) this.#topics.delete(name);
     }
@@ -106,12 +134,21 @@ export class Topics {
     return syncing === undefined ? undefined : this.#bound(syncing);
   }
 
-  /** Delivers to this node's subscribers now, then hands the message to the engine for the others. */
+  /**
+   * Delivers to this node's subscribers now, then hands the message to the engine for the others.
+   * On a topic that keeps history the engine records it first, so that it goes out with its
+   * position (with an in-memory engine that costs no wait).
+   */
   publish(message: Omit<PubSubMessage, "origin">): PublishOutcome | Promise<PublishOutcome> {
     const sent: PubSubMessage = { ...message, origin: this.node };
-    this.#deliver(sent);
+    const recorded = this.#pubsub.keepsHistory?.(message.topic) === true;
+    if (!recorded) this.#deliver(sent);
     const carried = this.#call(() => this.#pubsub.publish(sent), () => false);
-    return carried instanceof Promise ? carried.then((c) => this.#outcome(c)) : this.#outcome(carried);
+    const done = (c: void | boolean | Position): PublishOutcome => {
+      if (recorded) this.#deliver(typeof c === "object" ? { ...sent, position: c } : sent);
+      return this.#outcome(c);
+    };
+    return carried instanceof Promise ? carried.then(done) : done(carried);
   }
 
   /** Subscribers of `topic` on every node; this node's own when the engine cannot answer. */
@@ -131,7 +168,7 @@ export class Topics {
     await Promise.all(leaving);
   }
 
-  #outcome(carried: void | boolean): PublishOutcome {
+  #outcome(carried: void | boolean | Position): PublishOutcome {
     if (carried !== false) return "published";
     this.#counters.messagesLocalOnly++;
     return "local";
@@ -198,10 +235,14 @@ export class Topics {
   #deliver(message: PubSubMessage): void {
     const topic = this.#topics.get(message.topic);
     if (topic === undefined) return;
-    const encoded = encode(message.data);
-    const { exclude } = message;
+    const encoded = encode(topic.history ? messageEnvelope(message.topic, message.data, message.position) : message.data);
+    const { exclude, position } = message;
+    const held = topic.catchingUp;
     for (const subscriber of topic.subscribers) {
-      if (exclude === undefined || !exclude.includes(subscriber.id)) subscriber.deliver(encoded);
+      if (exclude !== undefined && exclude.includes(subscriber.id)) continue;
+      const waiting = held?.get(subscriber);
+      if (waiting === undefined) subscriber.deliver(encoded);
+      else waiting.push(position === undefined ? message : { ...message, position });
     }
   }
 }
