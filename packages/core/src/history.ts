@@ -1,6 +1,9 @@
 import { randomBytes } from "node:crypto";
 import type { Message } from "./events.js";
-import { OptionError } from "./option-check.js";
+import type { HistoryConfig, HistoryOptions } from "./history-patterns.js";
+import { HistoryPatterns } from "./history-patterns.js";
+
+export type { HistoryConfig, HistoryOptions } from "./history-patterns.js";
 
 /**
  * Where a message stands in its topic's history: `offset` counts the topic's messages from 1
@@ -27,15 +30,6 @@ export interface Recovery {
   readonly messages: readonly Recorded[] | undefined;
 }
 
-/** How much history a topic keeps: the last `size` messages, each for `ttl` ms (default: no expiry). */
-export interface HistoryOptions {
-  readonly size: number;
-  readonly ttl?: number;
-}
-
-/** Topics that keep history: keys are topic names, or prefixes ending in `*` ("room:*"). */
-export type HistoryConfig = Readonly<Record<string, HistoryOptions>>;
-
 interface Kept {
   readonly epoch: string;
   offset: number;
@@ -52,30 +46,19 @@ interface Kept {
  * `ttl` keeps its last `size` messages for good.
  */
 export class MemoryHistory {
-  readonly #exact = new Map<string, HistoryOptions>();
-  readonly #prefixes: [string, HistoryOptions][] = [];
+  readonly #patterns: HistoryPatterns;
   readonly #topics = new Map<string, Kept>();
   readonly #now: () => number;
   #recorded = 0;
 
   constructor(config: HistoryConfig, where: string, now: () => number = Date.now) {
-    if (typeof config !== "object" || config === null) throw new OptionError(where, "history", "must be an object of topic patterns");
-    for (const [pattern, options] of Object.entries(config)) {
-      checkHistoryOptions(where, pattern, options);
-      if (pattern.endsWith("*")) this.#prefixes.push([pattern.slice(0, -1), options]);
-      else this.#exact.set(pattern, options);
-    }
-    // The longest prefix wins, so "room:vip:*" can differ from "room:*".
-    this.#prefixes.sort((a, b) => b[0].length - a[0].length);
+    this.#patterns = new HistoryPatterns(config, where);
     this.#now = now;
   }
 
   /** The options `topic` keeps history by, if any. */
   optionsFor(topic: string): HistoryOptions | undefined {
-    const exact = this.#exact.get(topic);
-    if (exact !== undefined) return exact;
-    for (const [prefix, options] of this.#prefixes) if (topic.startsWith(prefix)) return options;
-    return undefined;
+    return this.#patterns.optionsFor(topic);
   }
 
   /** Records `data` as `topic`'s next message: its position. */
@@ -131,17 +114,5 @@ export class MemoryHistory {
 
   #sweep(): void {
     for (const [topic, kept] of this.#topics) this.#expire(topic, kept);
-  }
-}
-
-function checkHistoryOptions(where: string, pattern: string, options: HistoryOptions): void {
-  const name = `history[${JSON.stringify(pattern)}]`;
-  if (pattern === "" || pattern.indexOf("*") !== -1 && pattern.indexOf("*") !== pattern.length - 1) {
-    throw new OptionError(where, name, 'must be a topic, or a prefix ending in "*"');
-  }
-  if (typeof options !== "object" || options === null) throw new OptionError(where, name, "must be { size, ttl? }");
-  if (!(Number.isInteger(options.size) && options.size > 0)) throw new OptionError(where, `${name}.size`, "must be a positive whole number of messages");
-  if (options.ttl !== undefined && !(Number.isInteger(options.ttl) && options.ttl > 0)) {
-    throw new OptionError(where, `${name}.ttl`, "must be a positive whole number of milliseconds");
   }
 }

@@ -43,8 +43,11 @@ export interface PubSub {
   count(topic: string): number | Promise<number>;
   /** Whether `topic` keeps history (an engine without history need not have this). */
   keepsHistory?(topic: string): boolean;
-  /** Where a topic that keeps history stands, and what it has after `from` (if asked). */
-  recover?(topic: string, from?: Position): Recovery | Promise<Recovery>;
+  /**
+   * Where a topic that keeps history stands, and what it has after `from` (if asked);
+   * `undefined` when the engine cannot tell (its store is unreachable).
+   */
+  recover?(topic: string, from?: Position): Recovery | undefined | Promise<Recovery | undefined>;
 }
 
 /** Options of {@link MemoryPubSub}. */

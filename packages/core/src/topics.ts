@@ -35,6 +35,11 @@ interface Topic {
   readonly history: boolean;
   /** Subscribers catching up with the history, and the live messages held for them meanwhile. */
   catchingUp?: Map<Subscriber, PubSubMessage[]>;
+  /**
+   * Subscribers that caught up to a position, until a later message reaches them: one the replay
+   * had may still come in live (the engine's answer can overtake its own messages).
+   */
+  caughtUp?: Map<Subscriber, Position>;
 }
 
 /**
@@ -58,8 +63,10 @@ export class Topics {
   readonly #syncing = new Map<string, Promise<void>>();
   /** Topics with a presence report in flight, and the count to report next. */
   readonly #reports = new Map<string, number>();
+  // Its own messages come back from the engine too: ignored, since they were delivered at once;
+  // except those with a position (a topic with history), which go out in the engine's order.
   readonly #listener: PubSubListener = (message) => {
-    if (message.origin !== this.node) this.#deliver(message);
+    if (message.origin !== this.node || message.position !== undefined) this.#deliver(message);
   };
 
   constructor(pubsub: PubSub, counters: EngineCounters = { messagesLocalOnly: 0, engineFailures: 0 }, timeout = ENGINE_TIMEOUT) {
@@ -94,6 +101,7 @@ export class Topics {
     const held = topic.catchingUp.get(subscriber);
     if (held === undefined) return "subscribed"; // left meanwhile
     topic.catchingUp.delete(subscriber);
+    if (recovery !== undefined) (topic.caughtUp ??= new Map()).set(subscriber, recovery.position);
     return catchUp(subscriber, name, held, since, recovery);
   }
 
@@ -127,6 +135,7 @@ export class Topics {
     const topic = this.#topics.get(name);
     if (topic?.subscribers.delete(subscriber)) {
       topic.catchingUp?.delete(subscriber);
+      topic.caughtUp?.delete(subscriber);
       this.#report(name, topic.subscribers.size);
       if (topic.subscribers.size === 0) this.#topics.delete(name);
     }
@@ -136,8 +145,9 @@ export class Topics {
 
   /**
    * Delivers to this node's subscribers now, then hands the message to the engine for the others.
-   * On a topic that keeps history the engine records it first, so that it goes out with its
-   * position (with an in-memory engine that costs no wait).
+   * On a topic that keeps history the engine records it and brings it back with its position, to
+   * this node too, so every node delivers in the order of the offsets (the in-memory engine does
+   * so at once); only a message it could not record is delivered here as it is.
    */
   publish(message: Omit<PubSubMessage, "origin">): PublishOutcome | Promise<PublishOutcome> {
     const sent: PubSubMessage = { ...message, origin: this.node };
@@ -145,7 +155,7 @@ export class Topics {
     if (!recorded) this.#deliver(sent);
     const carried = this.#call(() => this.#pubsub.publish(sent), () => false);
     const done = (c: void | boolean | Position): PublishOutcome => {
-      if (recorded) this.#deliver(typeof c === "object" ? { ...sent, position: c } : sent);
+      if (recorded && typeof c !== "object") this.#deliver(sent);
       return this.#outcome(c);
     };
     return carried instanceof Promise ? carried.then(done) : done(carried);
@@ -237,12 +247,20 @@ export class Topics {
     if (topic === undefined) return;
     const encoded = encode(topic.history ? messageEnvelope(message.topic, message.data, message.position) : message.data);
     const { exclude, position } = message;
-    const held = topic.catchingUp;
+    const { catchingUp, caughtUp } = topic;
     for (const subscriber of topic.subscribers) {
       if (exclude !== undefined && exclude.includes(subscriber.id)) continue;
-      const waiting = held?.get(subscriber);
-      if (waiting === undefined) subscriber.deliver(encoded);
-      else waiting.push(position === undefined ? message : { ...message, position });
+      const waiting = catchingUp?.get(subscriber);
+      if (waiting !== undefined) {
+        waiting.push(message);
+        continue;
+      }
+      const upTo = position === undefined ? undefined : caughtUp?.get(subscriber);
+      if (upTo !== undefined) {
+        if (upTo.epoch === position?.epoch && position.offset <= upTo.offset) continue; // the replay had it
+        caughtUp?.delete(subscriber);
+      }
+      subscriber.deliver(encoded);
     }
   }
 }

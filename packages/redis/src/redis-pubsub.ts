@@ -1,5 +1,6 @@
-import type { Logger, PubSub } from "@scallion/core";
+import type { HistoryConfig, Logger, Position, PubSub, Recovery } from "@scallion/core";
 import type { PubSubListener, PubSubMessage } from "@scallion/core/transport";
+import { HistoryPatterns } from "@scallion/core/transport";
 import { consoleLogger, OptionError, silentLogger } from "@scallion/core";
 import type { RedisClientType } from "redis";
 import { createClient } from "redis";
@@ -7,6 +8,7 @@ import { Channels } from "./channels.js";
 import { Commands } from "./commands.js";
 import { decodeFrame, encodeFrame } from "./frame.js";
 import { Presence } from "./presence.js";
+import { StreamHistory } from "./streams.js";
 
 /** Options of {@link createRedisPubSub}. */
 export interface RedisPubSubOptions {
@@ -28,6 +30,11 @@ export interface RedisPubSubOptions {
    * confirmed later). While Redis is unreachable nobody waits at all. Default 1000.
    */
   timeout?: number;
+  /**
+   * Topics that keep history, in Redis Streams, by name or by prefix ending in `*`:
+   * `{ "room:*": { size: 100, ttl: 60_000 } }`. A client resumes on any node sharing this Redis.
+   */
+  history?: HistoryConfig;
   /** Where connection trouble is reported. Default console; `false` for silence. */
   logger?: Logger | false;
 }
@@ -50,6 +57,8 @@ export class RedisPubSub implements PubSub {
   readonly #commands: Commands;
   readonly #channels: Channels;
   readonly #presence: Presence;
+  readonly #patterns: HistoryPatterns;
+  readonly #history: StreamHistory;
   #dropped = 0;
   #closed = false;
 
@@ -68,6 +77,8 @@ export class RedisPubSub implements PubSub {
     this.#commands = new Commands(this.#publisher, options.maxPending ?? 1000, timeout);
     this.#presence = new Presence(this.#publisher, this.#commands, this.#prefix, options.presenceTtl ?? 30);
     this.#channels = new Channels(this.#subscriber, (frame, channel) => this.#receive(frame, channel), timeout);
+    this.#patterns = new HistoryPatterns(options.history ?? {}, "createRedisPubSub()");
+    this.#history = new StreamHistory(this.#publisher, this.#commands, this.#prefix);
     let down = false;
     for (const client of [this.#publisher, this.#subscriber]) {
       client.on("error", (error: Error) => {
@@ -123,15 +134,33 @@ export class RedisPubSub implements PubSub {
     this.#channels.drop(this.#channel(topic));
   }
 
-  /** Sends to the other processes: false when Redis is unreachable or did not answer within `timeout`. */
-  publish(message: PubSubMessage): boolean | Promise<boolean> {
-    return this.#commands.run(
-      () => this.#publisher.publish(this.#channel(message.topic), encodeFrame(message)).then(() => true),
-      () => {
-        this.#dropped++;
-        return false;
-      },
-    );
+  /**
+   * Sends to the other processes: false when Redis is unreachable or did not answer within
+   * `timeout`. A topic that keeps history records it in the same step: its position.
+   */
+  publish(message: PubSubMessage): boolean | Position | Promise<boolean | Position> {
+    const dropped = (): false => {
+      this.#dropped++;
+      return false;
+    };
+    const channel = this.#channel(message.topic);
+    const history = this.#patterns.optionsFor(message.topic);
+    if (history !== undefined) {
+      const recorded = this.#history.record(message, channel, history);
+      return recorded instanceof Promise ? recorded.then((r) => r || dropped()) : recorded || dropped();
+    }
+    return this.#commands.run(() => this.#publisher.publish(channel, encodeFrame(message)).then(() => true), dropped);
+  }
+
+  keepsHistory(topic: string): boolean {
+    return this.#patterns.optionsFor(topic) !== undefined;
+  }
+
+  /** Where `topic` stands in its stream, and what came after `from`; undefined while Redis cannot answer. */
+  recover(topic: string, from?: Position): Recovery | undefined | Promise<Recovery | undefined> {
+    const history = this.#patterns.optionsFor(topic);
+    if (history === undefined) throw new TypeError(`topic ${JSON.stringify(topic)} keeps no history`);
+    return this.#history.recover(topic, history, from);
   }
 
   report(node: string, topic: string, subscribers: number): Promise<void> | undefined {

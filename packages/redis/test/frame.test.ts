@@ -10,6 +10,8 @@ describe("frames on the wire", () => {
       { topic: "t", data: "", origin: "" },
       { topic: "t", data: bytes, exclude: ["4b6f-id", "another"], origin },
       { topic: "t", data: new Uint8Array(0), origin: "é".repeat(100) },
+      { topic: "t", data: "kept", origin, position: { epoch: "Xk2bQ9aZ", offset: 2 ** 40 } },
+      { topic: "t", data: bytes, exclude: ["a"], origin, position: { epoch: "", offset: 0 } },
     ]) {
       const back = decodeFrame("t", encodeFrame(message));
       expect(typeof back.data).toBe(typeof message.data);
@@ -18,6 +20,7 @@ describe("frames on the wire", () => {
       );
       expect(back.exclude).toEqual(message.exclude);
       expect(back.origin).toBe(message.origin);
+      expect(back.position).toEqual(message.position);
     }
   });
 
@@ -25,6 +28,7 @@ describe("frames on the wire", () => {
     expect(() => decodeFrame("t", Buffer.from([7, 0, 0, 0, 0]))).toThrow(RangeError);
     expect(() => decodeFrame("t", Buffer.from([0, 0, 0, 0, 0]))).toThrow(/format 2/); // format 1, without origin
     expect(() => decodeFrame("t", Buffer.from([2, 4, 0, 0, 0]))).toThrow(RangeError); // unknown flag
+    expect(() => decodeFrame("t", Buffer.from([2, 2, 0, 1, 120, 0, 0, 0]))).toThrow(/bad offset/);
     expect(() => decodeFrame("t", Buffer.from([2, 0, 9, 0, 0]))).toThrow(/truncated/);
     expect(() => decodeFrame("t", Buffer.from([2, 0, 0, 0, 1, 200, 1]))).toThrow(/truncated/);
     expect(() => decodeFrame("t", Buffer.alloc(1))).toThrow(RangeError);
