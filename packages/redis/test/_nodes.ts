@@ -1,9 +1,11 @@
 import type { Handler, Server, ServeOptions } from "@scallion/core";
 import { publish, send, serve, subscribe, unsubscribe } from "@scallion/core";
-import { vi } from "vitest";
+import { afterAll, afterEach, beforeAll, vi } from "vitest";
 import { WebSocket } from "ws";
 import type { RedisPubSub, RedisPubSubOptions } from "../src/index.js";
 import { createRedisPubSub } from "../src/index.js";
+import type { TestRedis } from "../src/testing.js";
+import { startRedis } from "../src/testing.js";
 
 /**
  * Joins `?room=` (default "room") and sends "joined: <outcome> <members>"; then "say X"
@@ -73,4 +75,33 @@ export async function join(server: Server, path = "/"): Promise<Client> {
   await wait(1);
   const joined = messages.shift() as string;
   return { ws, messages, joined, wait };
+}
+
+/** For a describe block: a redis-server of its own, and the nodes a test starts on it, stopped after it. */
+export function nodesOnRedis(): {
+  readonly redis: TestRedis;
+  readonly nodes: Node[];
+  two(options?: Omit<RedisPubSubOptions, "url">): Promise<[Node, Node]>;
+} {
+  let redis: TestRedis | undefined;
+  const nodes: Node[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(() => redis?.stop());
+  afterEach(async () => {
+    redis?.resume();
+    await stopNodes(nodes.splice(0));
+  });
+  return {
+    get redis() {
+      return redis as TestRedis;
+    },
+    nodes,
+    async two(options = {}) {
+      const url = (redis as TestRedis).url;
+      nodes.push(await startNode(url, options), await startNode(url, options));
+      return nodes.slice(-2) as [Node, Node];
+    },
+  };
 }

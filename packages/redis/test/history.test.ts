@@ -62,8 +62,8 @@ const numbers = (from: number, to: number): string[] => Array.from({ length: to 
 
 describe.skipIf(!hasRedis)("history in Redis Streams, resumed on any node", () => {
   let redis: TestRedis;
-  let pubsubs: RedisPubSub[] = [];
-  let servers: Server[] = [];
+  const pubsubs: RedisPubSub[] = [];
+  const servers: Server[] = [];
 
   beforeAll(async () => {
     redis = await startRedis();

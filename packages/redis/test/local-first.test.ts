@@ -1,32 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { MAX_RECONNECT_DELAY } from "../src/index.js";
-import type { TestRedis } from "../src/testing.js";
-import { hasRedis, startRedis } from "../src/testing.js";
-import type { Node } from "./_nodes.js";
-import { join, startNode, stopNodes } from "./_nodes.js";
+import { hasRedis } from "../src/testing.js";
+import { join, nodesOnRedis } from "./_nodes.js";
 
 describe.skipIf(!hasRedis)("local first, on a real redis-server", () => {
-  let redis: TestRedis;
-  let nodes: Node[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(() => redis?.stop());
-  afterEach(async () => {
-    redis.resume();
-    await stopNodes(nodes.splice(0));
-  });
-
-  async function twoNodes(timeout = 1000): Promise<[Node, Node]> {
-    nodes = [await startNode(redis.url, { timeout }), await startNode(redis.url, { timeout })];
-    return nodes as [Node, Node];
-  }
+  const cluster = nodesOnRedis();
 
   it("delivers to this node's subscribers while Redis is stopped, and tells the publisher", async () => {
-    const [one, two] = await twoNodes();
+    const [one, two] = await cluster.two();
     const [a, b, c] = await Promise.all([join(one.server), join(one.server), join(two.server)]);
-    await redis.stop();
+    await cluster.redis.stop();
     try {
       for (let i = 0; i < 100; i++) a.ws.send(`say ${i}`);
       const numbers = Array.from({ length: 100 }, (_, i) => String(i));
@@ -38,14 +21,14 @@ describe.skipIf(!hasRedis)("local first, on a real redis-server", () => {
       expect(one.pubsub.dropped).toBe(100);
       expect(c.messages).toEqual([]);
     } finally {
-      await redis.restart();
+      await cluster.redis.restart();
     }
   });
 
   it("does not make local delivery wait for a Redis that stops answering", async () => {
-    const [one] = await twoNodes(300);
+    const [one] = await cluster.two({ timeout: 300 });
     const [a, b] = await Promise.all([join(one.server), join(one.server)]);
-    redis.pause();
+    cluster.redis.pause();
     const started = Date.now();
     a.ws.send("say now");
     await b.wait(1);
@@ -56,7 +39,7 @@ describe.skipIf(!hasRedis)("local first, on a real redis-server", () => {
   });
 
   it("delivers every message exactly once on every node, two servers sharing one engine among them", async () => {
-    const [one, two] = await twoNodes();
+    const [one, two] = await cluster.two();
     // A second server in the first process, on the same RedisPubSub: another node for Scallion.
     const { serve } = await import("@scallion/core");
     const { roomApp } = await import("./_nodes.js");
@@ -64,7 +47,7 @@ describe.skipIf(!hasRedis)("local first, on a real redis-server", () => {
       roomApp((topic) => three.count(topic)),
       { port: 0, logger: false, pubsub: one.pubsub },
     );
-    nodes.push({ server: three, pubsub: one.pubsub });
+    cluster.nodes.push({ server: three, pubsub: one.pubsub });
     const servers = [one.server, one.server, two.server, three];
     const clients = [];
     for (const s of servers) clients.push(await join(s)); // one at a time: each counts those before it

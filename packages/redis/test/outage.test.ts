@@ -1,11 +1,9 @@
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { MAX_RECONNECT_DELAY } from "../src/index.js";
-import type { TestRedis } from "../src/testing.js";
-import { hasRedis, startRedis } from "../src/testing.js";
-import type { Node } from "./_nodes.js";
-import { join, startNode, stopNodes } from "./_nodes.js";
+import { hasRedis } from "../src/testing.js";
+import { join, nodesOnRedis } from "./_nodes.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;
@@ -19,26 +17,11 @@ function heapAfterGc(): number {
 const MiB = 1024 * 1024;
 
 describe.skipIf(!hasRedis)("bounded and honest during a Redis outage", () => {
-  let redis: TestRedis;
-  let nodes: Node[] = [];
-
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(() => redis?.stop());
-  afterEach(async () => {
-    redis.resume();
-    await stopNodes(nodes.splice(0));
-  });
-
-  async function twoNodes(options: { timeout?: number; maxPending?: number } = {}): Promise<[Node, Node]> {
-    nodes = [await startNode(redis.url, options), await startNode(redis.url, options)];
-    return nodes as [Node, Node];
-  }
+  const cluster = nodesOnRedis();
 
   it("completes joins, counts and leaves at once while Redis is down, counting what each node knows", async () => {
-    const [one, two] = await twoNodes();
-    await redis.stop();
+    const [one, two] = await cluster.two();
+    await cluster.redis.stop();
     try {
       const started = Date.now();
       const a = await join(one.server, "/?room=new");
@@ -52,14 +35,14 @@ describe.skipIf(!hasRedis)("bounded and honest during a Redis outage", () => {
       expect(await b.wait(2)).toEqual(["left", "members: 1"]);
       expect(one.pubsub.pending).toBe(0);
     } finally {
-      await redis.restart();
+      await cluster.redis.restart();
     }
   });
 
   it("waits on a Redis that stops answering no longer than its timeout, with at most maxPending commands", async () => {
-    const [one] = await twoNodes({ timeout: 300, maxPending: 5 });
+    const [one] = await cluster.two({ timeout: 300, maxPending: 5 });
     const a = await join(one.server, "/?room=hung");
-    redis.pause();
+    cluster.redis.pause();
     const started = Date.now();
     const b = await join(one.server, "/?room=hung"); // a count waits on Redis: bounded
     const c = await join(one.server, "/?room=another"); // a new channel's SUBSCRIBE too
@@ -73,12 +56,12 @@ describe.skipIf(!hasRedis)("bounded and honest during a Redis outage", () => {
   });
 
   it("restores subscriptions and presence after Redis restarts empty, and delivers again within a second or so", async () => {
-    const [one, two] = await twoNodes();
-    await redis.stop();
+    const [one, two] = await cluster.two();
+    await cluster.redis.stop();
     // Joined while Redis was down: known only to their own nodes.
     const a = await join(one.server, "/?room=later");
     const b = await join(two.server, "/?room=later");
-    await redis.restart();
+    await cluster.redis.restart();
     const back = Date.now();
     let n = 0;
     const timer = setInterval(() => void one.server.publish("later", `ping ${++n}`), 20);
@@ -96,9 +79,9 @@ describe.skipIf(!hasRedis)("bounded and honest during a Redis outage", () => {
   });
 
   it("holds bounded memory through a connect-and-leave flood into new rooms during a 10 s outage", async () => {
-    const [one] = await twoNodes();
+    const [one] = await cluster.two();
     const before = heapAfterGc();
-    await redis.stop();
+    await cluster.redis.stop();
     const samples: number[] = [];
     let joins = 0;
     let slowest = 0;
@@ -121,7 +104,7 @@ describe.skipIf(!hasRedis)("bounded and honest during a Redis outage", () => {
       };
       await Promise.all(Array.from({ length: 16 }, worker));
     } finally {
-      await redis.restart();
+      await cluster.redis.restart();
     }
     await vi.waitFor(() => expect(one.server.connections).toBe(0));
     const after = heapAfterGc() - before;
