@@ -115,7 +115,7 @@ export class Connection extends Performer implements SocketEvents, Subscriber, R
     return (this.#outbox as Outbox).send(data);
   }
 
-  protected publish(event: PublishEvent): Promise<Outcome> {
+  protected publish(event: PublishEvent): Outcome | Promise<Outcome> {
     return publish(this.#runtime.topics, event, this.id);
   }
 
@@ -136,7 +136,7 @@ export class Connection extends Performer implements SocketEvents, Subscriber, R
     this.#state = "open";
     this.lastPong = Date.now();
     runtime.opened(this);
-    joinPath(runtime.topics, this, this.scope.path, runtime.logger);
+    joinPath(runtime.topics, this, this.scope.path);
   }
 
   /** Refuses the handshake with an HTTP response; nothing is upgraded. */

@@ -1,6 +1,7 @@
 import type { Message } from "./events.js";
 import type { CloseOptions } from "./runtime.js";
 import type { ServerStats } from "./stats.js";
+import type { PublishOutcome } from "./topics.js";
 
 /** WebSocket connections served beside an HTTP app; what `attach()` returns. */
 export interface Endpoint {
@@ -8,10 +9,13 @@ export interface Endpoint {
   readonly connections: number;
   /** Connections, queues, buffers and counters; see {@link ServerStats}. */
   stats(): ServerStats;
-  /** Publishes to every subscriber of `topic` on every node (from an HTTP route, a timer …). */
-  publish(topic: string, data: Message): Promise<void>;
+  /**
+   * Publishes to every subscriber of `topic` on every node (from an HTTP route, a timer …):
+   * `"published"`, or `"local"` when it reached this node's subscribers only.
+   */
+  publish(topic: string, data: Message): Promise<PublishOutcome>;
   /** Sends to every connection on `path`, on every node, except the connection ids in `exclude`. */
-  broadcast(path: string, data: Message, options?: { exclude?: string | readonly string[] }): Promise<void>;
+  broadcast(path: string, data: Message, options?: { exclude?: string | readonly string[] }): Promise<PublishOutcome>;
   /** Connections subscribed to `topic`, across every node sharing the pub/sub engine. */
   count(topic: string): Promise<number>;
   /** Graceful shutdown of the WebSocket connections (see `CloseOptions`); the HTTP server is yours. */

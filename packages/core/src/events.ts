@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { assertCloseFrame } from "./close-codes.js";
+import type { Position } from "./history.js";
 
 /** A message from the client: text frames arrive as `string`, binary frames as bytes. */
 export type Message = string | Uint8Array;
@@ -46,6 +47,8 @@ export interface CloseEvent {
 export interface SubscribeEvent {
   readonly type: "websocket.subscribe";
   readonly topic: string;
+  /** On a topic that keeps history: the last position the client saw, to resume after. */
+  readonly since?: Position;
 }
 
 /** Leave a topic. */
@@ -54,7 +57,10 @@ export interface UnsubscribeEvent {
   readonly topic: string;
 }
 
-/** Publish to every subscriber of a topic, on every node; `exceptSelf` skips this connection. */
+/**
+ * Publish to every subscriber of a topic: this node's at once, the other nodes' through the
+ * pub/sub engine; `exceptSelf` skips this connection. Its outcome is `"published"` or `"local"`.
+ */
 export type PublishEvent = (
   | { readonly text: string; readonly bytes?: undefined }
   | { readonly bytes: Uint8Array; readonly text?: undefined }
@@ -76,10 +82,24 @@ export type Event =
 
 /**
  * What a `yield` evaluates to: `"accepted"` after an accept, `"sent"` once the socket has taken a
- * send below its high-water mark, `"subscribed"`/`"unsubscribed"`/`"published"` once the pub/sub
- * engine has done it, `"dropped"` when the connection had already ended.
+ * send below its high-water mark, `"subscribed"`/`"unsubscribed"` once this node's subscribers
+ * are updated and the pub/sub engine has followed (or could not within its bound), `"published"`
+ * once a publish reached this node's subscribers and the engine took it for the other nodes,
+ * `"local"` when it reached this node's subscribers only (the engine is unreachable; counted in
+ * `stats().messagesLocalOnly`), `"dropped"` when the connection had already ended. A subscribe
+ * with `since` (a topic that keeps history) is `"recovered"` when what the client missed was
+ * replayed, `"not recovered"` when history no longer covers it (the client was told so too).
  */
-export type Outcome = "accepted" | "sent" | "subscribed" | "unsubscribed" | "published" | "dropped";
+export type Outcome =
+  | "accepted"
+  | "sent"
+  | "subscribed"
+  | "recovered"
+  | "not recovered"
+  | "unsubscribed"
+  | "published"
+  | "local"
+  | "dropped";
 
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
@@ -162,9 +182,25 @@ export function close(code = 1000, reason = ""): CloseEvent {
   return { type: "websocket.close", code, reason };
 }
 
-/** Join `topic`: messages published to it reach this connection until it leaves or closes. */
-export function subscribe(topic: string): SubscribeEvent {
-  return { type: "websocket.subscribe", topic: checkTopic("subscribe()", topic) };
+/**
+ * Join `topic`: messages published to it reach this connection until it leaves or closes. On a
+ * topic that keeps history, `since` (the `epoch` and `offset` of the last message the client
+ * saw) replays what it missed before the live messages, or tells it "not recovered".
+ * @example yield subscribe(`room:${room}`, { since: { epoch, offset } });
+ */
+export function subscribe(topic: string, options: { since?: Position } = {}): SubscribeEvent {
+  checkTopic("subscribe()", topic);
+  const { since } = options;
+  if (since === undefined) return { type: "websocket.subscribe", topic };
+  if (
+    typeof since !== "object" ||
+    since === null ||
+    typeof since.epoch !== "string" ||
+    !(Number.isSafeInteger(since.offset) && since.offset >= 0)
+  ) {
+    throw new TypeError("subscribe(): since must be { epoch: string, offset: a whole number >= 0 }");
+  }
+  return { type: "websocket.subscribe", topic, since: { epoch: since.epoch, offset: since.offset } };
 }
 
 /** Leave `topic`. */

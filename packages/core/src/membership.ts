@@ -1,6 +1,6 @@
 import type { Outcome, PublishEvent } from "./events.js";
-import type { Logger } from "./logger.js";
-import type { Subscriber, Topics } from "./topics.js";
+import type { Position } from "./history.js";
+import type { PublishOutcome, Subscriber, Topics } from "./topics.js";
 import { INTERNAL_PREFIX } from "./topics.js";
 
 /**
@@ -17,10 +17,9 @@ export class Membership {
     this.#subscriber = subscriber;
   }
 
-  async join(topic: string): Promise<Outcome> {
+  join(topic: string, since?: Position): Promise<Outcome> {
     this.#joined.add(topic);
-    await this.#topics.join(topic, this.#subscriber);
-    return "subscribed";
+    return this.#topics.join(topic, this.#subscriber, since);
   }
 
   async leave(topic: string): Promise<Outcome> {
@@ -31,25 +30,30 @@ export class Membership {
 
   /** The connection ended: leaves every topic it is still in, without waiting. */
   leaveAll(): void {
-    for (const topic of this.#joined) void this.#topics.leave(topic, this.#subscriber).catch(() => {});
+    for (const topic of this.#joined) void this.#topics.remove(topic, this.#subscriber);
     this.#joined.clear();
   }
 }
 
-/** Every open connection listens to its path's topic, which `broadcast(path, …)` publishes to. */
-export function joinPath(topics: Topics, subscriber: Subscriber, path: string, logger: Logger): void {
-  void topics.add(INTERNAL_PREFIX + path, subscriber)?.catch((error: unknown) =>
-    logger.warn({ connection: subscriber.id, err: error }, "could not join the path's topic"),
-  );
+/**
+ * Every open connection listens to its path's topic, which `broadcast(path, …)` publishes to.
+ * Joining it never fails: local broadcasts reach it at once, and an engine that cannot subscribe
+ * is counted in `stats().engineFailures`.
+ */
+export function joinPath(topics: Topics, subscriber: Subscriber, path: string): void {
+  void topics.add(INTERNAL_PREFIX + path, subscriber);
 }
 
 export function leavePath(topics: Topics, subscriber: Subscriber, path: string): void {
-  void topics.remove(INTERNAL_PREFIX + path, subscriber)?.catch(() => {});
+  void topics.remove(INTERNAL_PREFIX + path, subscriber);
 }
 
-/** Carries out a connection's `publish()`: to every subscriber on every node (the publisher too, unless `exceptSelf`). */
-export function publish(topics: Topics, event: PublishEvent, publisher: string): Promise<Outcome> {
+/**
+ * Carries out a connection's `publish()`: to every subscriber on this node at once (the publisher
+ * too, unless `exceptSelf`), then through the engine to the other nodes.
+ */
+export function publish(topics: Topics, event: PublishEvent, publisher: string): PublishOutcome | Promise<PublishOutcome> {
   const data = event.text ?? event.bytes;
   const exclude = event.exceptSelf ? [publisher] : undefined;
-  return topics.publish({ topic: event.topic, data, exclude }).then(() => "published");
+  return topics.publish({ topic: event.topic, data, exclude });
 }

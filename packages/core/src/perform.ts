@@ -30,7 +30,7 @@ export abstract class Performer extends Driver {
   /** Accepts the handshake if it is still undecided (implicitly); whether the connection is open. */
   protected abstract accepted(): boolean;
   protected abstract send(data: Message): Outcome | Promise<Outcome>;
-  protected abstract publish(event: PublishEvent): Promise<Outcome>;
+  protected abstract publish(event: PublishEvent): Outcome | Promise<Outcome>;
   protected abstract topics(): Membership;
 
   perform(event: Event): Outcome | Promise<Outcome> {
@@ -59,7 +59,7 @@ export abstract class Performer extends Driver {
         return this.accepted() ? this.send(data) : "dropped";
       }
       case "websocket.subscribe":
-        return this.accepted() ? this.topics().join(event.topic) : "dropped";
+        return this.accepted() ? this.topics().join(event.topic, event.since) : "dropped";
       case "websocket.unsubscribe":
         return this.accepted() ? this.topics().leave(event.topic) : "dropped";
       case "websocket.publish":

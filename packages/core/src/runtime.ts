@@ -13,6 +13,7 @@ import type { Message } from "./events.js";
 import type { PubSub } from "./pubsub.js";
 import { MemoryPubSub } from "./pubsub.js";
 import type { ServerStats } from "./stats.js";
+import type { PublishOutcome } from "./topics.js";
 import { INTERNAL_PREFIX, Topics } from "./topics.js";
 import { Counters } from "./stats.js";
 import type { PendingUpgrade } from "./transport.js";
@@ -102,7 +103,6 @@ export class Runtime implements RuntimeContext {
   readonly logger: RuntimeLogger;
   readonly counters = new Counters();
   readonly topics: Topics;
-  readonly #pubsub: PubSub;
   readonly #app: Handler;
   readonly #connections = new Set<Tracked>();
   readonly #heartbeat: Heartbeat;
@@ -129,8 +129,7 @@ export class Runtime implements RuntimeContext {
       subscriberBufferLimit: options.subscriberBufferLimit ?? 512 * 1024,
       slowSubscriber: options.slowSubscriber ?? "close",
     };
-    this.#pubsub = options.pubsub ?? new MemoryPubSub();
-    this.topics = new Topics(this.#pubsub);
+    this.topics = new Topics(options.pubsub ?? new MemoryPubSub(), this.counters);
     this.logger = throttledLogger(options.logger === false ? silentLogger : (options.logger ?? consoleLogger));
     this.#heartbeat = new Heartbeat(this.options.pingInterval, this.options.pingTimeout, this.#connections);
     this.#perAddress = new AddressLimit(this.options.maxConnectionsPerAddress);
@@ -158,6 +157,7 @@ export class Runtime implements RuntimeContext {
       if (connection.state === "handshake") handshakes++;
     }
     const { messagesIn, messagesOut, messagesDiscarded, messagesSkipped, closes, rejected, clientFaults } = this.counters;
+    const { messagesLocalOnly, engineFailures } = this.counters;
     return {
       connections: this.#open,
       handshakes,
@@ -172,6 +172,8 @@ export class Runtime implements RuntimeContext {
       messagesDiscarded,
       messagesSkipped,
       subscriptions: this.topics.subscriptions,
+      messagesLocalOnly,
+      engineFailures,
       closes: { ...closes },
       rejected: { ...rejected },
       clientFaults: { ...clientFaults },
@@ -179,25 +181,30 @@ export class Runtime implements RuntimeContext {
   }
 
   /** Publishes to every subscriber of `topic` on every node, from outside any handler. */
-  publish(topic: string, data: Message): Promise<void> {
+  publish(topic: string, data: Message): Promise<PublishOutcome> {
     checkPublish("publish()", topic, data);
-    return this.topics.publish({ topic, data });
+    return Promise.resolve(this.topics.publish({ topic, data }));
   }
 
   /** Sends `data` to every connection whose path is `path`, on every node, except the ids in `exclude`. */
-  broadcast(path: string, data: Message, options: { exclude?: string | readonly string[] } = {}): Promise<void> {
+  broadcast(path: string, data: Message, options: { exclude?: string | readonly string[] } = {}): Promise<PublishOutcome> {
     checkPublish("broadcast()", path, data);
     const { exclude } = options;
-    return this.topics.publish({
-      topic: INTERNAL_PREFIX + path,
-      data,
-      exclude: typeof exclude === "string" ? [exclude] : exclude,
-    });
+    return Promise.resolve(
+      this.topics.publish({
+        topic: INTERNAL_PREFIX + path,
+        data,
+        exclude: typeof exclude === "string" ? [exclude] : exclude,
+      }),
+    );
   }
 
-  /** Connections subscribed to `topic`, across every node that shares the pub/sub engine. */
+  /**
+   * Connections subscribed to `topic`, across every node that shares the pub/sub engine; this
+   * node's own when the engine cannot answer in time.
+   */
   async count(topic: string): Promise<number> {
-    return this.#pubsub.count(topic);
+    return this.topics.count(topic);
   }
 
   /** Whether `close()` has been called. */

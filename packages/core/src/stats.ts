@@ -28,6 +28,16 @@ export interface ServerStats {
   readonly messagesSkipped: number;
   /** Topic subscriptions of local connections. */
   readonly subscriptions: number;
+  /**
+   * Publishes that reached this node's subscribers only: the pub/sub engine could not carry them
+   * to the other nodes (their publishers were told `"local"`).
+   */
+  readonly messagesLocalOnly: number;
+  /**
+   * Calls to the pub/sub engine (subscribe, unsubscribe, publish, presence report, count) that
+   * failed or got no answer in time; the runtime went on without them.
+   */
+  readonly engineFailures: number;
   /** Ended connections by cause. */
   readonly closes: Readonly<Record<CloseCause, number>>;
   /** Refused handshakes by HTTP status. */
@@ -49,6 +59,8 @@ export class Counters {
   bytesOut = 0;
   messagesDiscarded = 0;
   messagesSkipped = 0;
+  messagesLocalOnly = 0;
+  engineFailures = 0;
   readonly closes: Record<CloseCause, number> = {
     client: 0,
     server: 0,

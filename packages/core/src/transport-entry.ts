@@ -11,4 +11,7 @@ export type { ReceiverControl } from "./receiver.js";
 export type { Encoded } from "./frame.js";
 export { isSendableCloseCode, MAX_CLOSE_REASON_BYTES } from "./close-codes.js";
 export type { PubSubListener, PubSubMessage } from "./pubsub.js";
+export type { Position, Recovery, Recorded } from "./history.js";
 export type { TrustProxy } from "./client-address.js";
+export { bounded, ENGINE_TIMEOUT } from "./bounded.js";
+export { HistoryPatterns } from "./history-patterns.js";

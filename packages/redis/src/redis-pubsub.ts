@@ -1,10 +1,14 @@
-import type { Logger, PubSub } from "@scallion/core";
+import type { HistoryConfig, Logger, Position, PubSub, Recovery } from "@scallion/core";
 import type { PubSubListener, PubSubMessage } from "@scallion/core/transport";
+import { HistoryPatterns } from "@scallion/core/transport";
 import { consoleLogger, OptionError, silentLogger } from "@scallion/core";
 import type { RedisClientType } from "redis";
 import { createClient } from "redis";
+import { Channels } from "./channels.js";
+import { Commands } from "./commands.js";
 import { decodeFrame, encodeFrame } from "./frame.js";
 import { Presence } from "./presence.js";
+import { StreamHistory } from "./streams.js";
 
 /** Options of {@link createRedisPubSub}. */
 export interface RedisPubSubOptions {
@@ -14,26 +18,47 @@ export interface RedisPubSubOptions {
   prefix?: string;
   /** Seconds a crashed process's presence counts linger before `count()` stops including them. Default 30. */
   presenceTtl?: number;
-  /** Publishes held while Redis is unreachable; beyond this they are dropped and counted. Default 1000. */
+  /**
+   * Commands (publishes, counts, presence writes) waiting for Redis's answer at once; beyond
+   * this a publish reaches this process's subscribers only (counted in `dropped`) and a count
+   * answers from this process's own. Default 1000.
+   */
   maxPending?: number;
+  /**
+   * Milliseconds a caller waits for Redis: a publish that got no answer by then counts as
+   * reaching this process only, a count answers from this process, a subscribe goes on (and is
+   * confirmed later). While Redis is unreachable nobody waits at all. Default 1000.
+   */
+  timeout?: number;
+  /**
+   * Topics that keep history, in Redis Streams, by name or by prefix ending in `*`:
+   * `{ "room:*": { size: 100, ttl: 60_000 } }`. A client resumes on any node sharing this Redis.
+   */
+  history?: HistoryConfig;
   /** Where connection trouble is reported. Default console; `false` for silence. */
   logger?: Logger | false;
 }
 
+/** Longest pause between reconnection attempts, in ms: how late delivery can resume after Redis is back. */
+export const MAX_RECONNECT_DELAY = 1_000;
+
 /**
  * The pub/sub engine on Redis: one subscriber connection per instance (create one per process and
  * give it to every server there), a channel subscribed while any local listener wants it, and
- * binary-safe frames. It reconnects by itself after a Redis restart and resubscribes.
+ * binary-safe frames. Servers deliver to their own subscribers themselves; Redis carries messages
+ * to the other processes. It reconnects by itself after a Redis restart and resubscribes.
  */
 export class RedisPubSub implements PubSub {
   readonly #publisher: RedisClientType;
   readonly #subscriber: RedisClientType;
   readonly #prefix: string;
-  readonly #maxPending: number;
   readonly #logger: Logger;
   readonly #listeners = new Map<string, Set<PubSubListener>>();
+  readonly #commands: Commands;
+  readonly #channels: Channels;
   readonly #presence: Presence;
-  #pending = 0;
+  readonly #patterns: HistoryPatterns;
+  readonly #history: StreamHistory;
   #dropped = 0;
   #closed = false;
 
@@ -41,14 +66,19 @@ export class RedisPubSub implements PubSub {
   constructor(options: RedisPubSubOptions = {}) {
     checkOptions(options);
     const url = options.url ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+    const timeout = options.timeout ?? 1000;
     this.#prefix = options.prefix ?? "scallion:";
-    this.#maxPending = options.maxPending ?? 1000;
     this.#logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
-    // Retry quickly at first, then every two seconds, for as long as it takes.
-    const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** retries, 2_000);
-    this.#publisher = createClient({ url, socket: { reconnectStrategy } }) as RedisClientType;
+    // Retry quickly at first, then every second, for as long as it takes.
+    const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY);
+    // Nothing queues while Redis is down: every command fails at once and its caller goes on.
+    this.#publisher = createClient({ url, socket: { reconnectStrategy }, disableOfflineQueue: true }) as RedisClientType;
     this.#subscriber = this.#publisher.duplicate() as RedisClientType;
-    this.#presence = new Presence(this.#publisher, this.#prefix, options.presenceTtl ?? 30);
+    this.#commands = new Commands(this.#publisher, options.maxPending ?? 1000, timeout);
+    this.#presence = new Presence(this.#publisher, this.#commands, this.#prefix, options.presenceTtl ?? 30);
+    this.#channels = new Channels(this.#subscriber, (frame, channel) => this.#receive(frame, channel), timeout);
+    this.#patterns = new HistoryPatterns(options.history ?? {}, "createRedisPubSub()");
+    this.#history = new StreamHistory(this.#publisher, this.#commands, this.#prefix);
     let down = false;
     for (const client of [this.#publisher, this.#subscriber]) {
       client.on("error", (error: Error) => {
@@ -63,7 +93,7 @@ export class RedisPubSub implements PubSub {
       });
     }
     // Redis may have restarted empty: put this process's presence back.
-    this.#publisher.on("ready", () => void this.#presence.restore().catch(() => {}));
+    this.#publisher.on("ready", () => this.#presence.restore());
   }
 
   /** Opens both connections. */
@@ -72,47 +102,73 @@ export class RedisPubSub implements PubSub {
     return this;
   }
 
-  /** Publishes dropped because Redis stayed unreachable with `maxPending` already waiting. */
+  /** Publishes that did not reach the other processes: Redis was unreachable, slow or had `maxPending` waiting. */
   get dropped(): number {
     return this.#dropped;
   }
 
-  /** Channels this instance is subscribed to. */
+  /** Topics this instance is subscribed to (or will be, once Redis is reachable). */
   get topics(): number {
     return this.#listeners.size;
   }
 
-  async subscribe(topic: string, listener: PubSubListener): Promise<void> {
+  /** Commands waiting for Redis's answer, at most `maxPending`. */
+  get pending(): number {
+    return this.#commands.waiting;
+  }
+
+  subscribe(topic: string, listener: PubSubListener): Promise<void> | undefined {
     const listeners = this.#listeners.get(topic);
     if (listeners !== undefined) {
       listeners.add(listener);
-      return;
+      return undefined;
     }
     this.#listeners.set(topic, new Set([listener]));
-    await this.#subscriber.subscribe(this.#channel(topic), (frame: Buffer) => this.#receive(topic, frame), true);
+    return this.#channels.want(this.#channel(topic));
   }
 
-  async unsubscribe(topic: string, listener: PubSubListener): Promise<void> {
+  unsubscribe(topic: string, listener: PubSubListener): void {
     const listeners = this.#listeners.get(topic);
     if (listeners === undefined || !listeners.delete(listener) || listeners.size > 0) return;
     this.#listeners.delete(topic);
-    await this.#subscriber.unsubscribe(this.#channel(topic));
+    this.#channels.drop(this.#channel(topic));
   }
 
   /**
-   * Publishes to every node. While Redis is unreachable the message waits (up to `maxPending`
-   * of them) and goes out after the reconnect, without holding up the caller.
+   * Sends to the other processes: false when Redis is unreachable or did not answer within
+   * `timeout`. A topic that keeps history records it in the same step: its position.
    */
-  async publish(message: PubSubMessage): Promise<void> {
-    const sending = this.#send(message);
-    if (sending !== undefined && this.#publisher.isReady) await sending;
+  publish(message: PubSubMessage): boolean | Position | Promise<boolean | Position> {
+    const dropped = (): false => {
+      this.#dropped++;
+      return false;
+    };
+    const channel = this.#channel(message.topic);
+    const history = this.#patterns.optionsFor(message.topic);
+    if (history !== undefined) {
+      const recorded = this.#history.record(message, channel, history);
+      return recorded instanceof Promise ? recorded.then((r) => r || dropped()) : recorded || dropped();
+    }
+    return this.#commands.run(() => this.#publisher.publish(channel, encodeFrame(message)).then(() => true), dropped);
   }
 
-  report(node: string, topic: string, subscribers: number): Promise<void> {
+  keepsHistory(topic: string): boolean {
+    return this.#patterns.optionsFor(topic) !== undefined;
+  }
+
+  /** Where `topic` stands in its stream, and what came after `from`; undefined while Redis cannot answer. */
+  recover(topic: string, from?: Position): Recovery | undefined | Promise<Recovery | undefined> {
+    const history = this.#patterns.optionsFor(topic);
+    if (history === undefined) throw new TypeError(`topic ${JSON.stringify(topic)} keeps no history`);
+    return this.#history.recover(topic, history, from);
+  }
+
+  report(node: string, topic: string, subscribers: number): Promise<void> | undefined {
     return this.#presence.report(node, topic, subscribers);
   }
 
-  count(topic: string): Promise<number> {
+  /** Connections subscribed to `topic` on every node; this process's own while Redis cannot answer. */
+  count(topic: string): number | Promise<number> {
     return this.#presence.count(topic);
   }
 
@@ -121,30 +177,13 @@ export class RedisPubSub implements PubSub {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
-    await this.#presence.withdraw().catch(() => {});
+    this.#channels.clear();
+    await this.#presence.withdraw();
     await Promise.allSettled([this.#subscriber.close(), this.#publisher.close()]);
   }
 
-  #send(message: PubSubMessage): Promise<void> | undefined {
-    if (!this.#publisher.isReady && this.#pending >= this.#maxPending) {
-      this.#dropped++;
-      return undefined;
-    }
-    this.#pending++;
-    const sent = this.#publisher.publish(this.#channel(message.topic), encodeFrame(message)).then(
-      () => {
-        this.#pending--;
-      },
-      (error: unknown) => {
-        this.#pending--;
-        this.#dropped++;
-        this.#logger.warn({ topic: message.topic, err: (error as Error).message }, "publish failed");
-      },
-    );
-    return sent;
-  }
-
-  #receive(topic: string, frame: Buffer): void {
+  #receive(frame: Buffer, channel: Buffer): void {
+    const topic = channel.toString().slice(this.#prefix.length + TOPIC.length);
     let message: PubSubMessage;
     try {
       message = decodeFrame(topic, frame);
@@ -156,9 +195,11 @@ export class RedisPubSub implements PubSub {
   }
 
   #channel(topic: string): string {
-    return `${this.#prefix}topic:${topic}`;
+    return `${this.#prefix}${TOPIC}${topic}`;
   }
 }
+
+const TOPIC = "topic:";
 
 /**
  * Connects a {@link RedisPubSub}; give it to `serve(app, { pubsub })`, once per process.
@@ -174,7 +215,7 @@ export async function createRedisPubSub(options: RedisPubSubOptions = {}): Promi
 
 function checkOptions(options: RedisPubSubOptions): void {
   const where = "createRedisPubSub()";
-  const { url, prefix, presenceTtl, maxPending } = options;
+  const { url, prefix, presenceTtl, maxPending, timeout } = options;
   if (url !== undefined && (typeof url !== "string" || !/^rediss?:\/\//.test(url))) {
     throw new OptionError(where, "url", "must be a redis:// or rediss:// URL");
   }
@@ -184,5 +225,8 @@ function checkOptions(options: RedisPubSubOptions): void {
   }
   if (maxPending !== undefined && !(Number.isInteger(maxPending) && maxPending >= 0)) {
     throw new OptionError(where, "maxPending", "must be a whole number");
+  }
+  if (timeout !== undefined && !(Number.isInteger(timeout) && timeout > 0)) {
+    throw new OptionError(where, "timeout", "must be a positive whole number of milliseconds");
   }
 }

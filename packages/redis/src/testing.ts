@@ -21,6 +21,10 @@ export interface TestRedis {
   stop(): Promise<void>;
   /** Stops and starts it again on the same port, empty. */
   restart(): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open and nothing is answered, as on a hung server. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
 }
 
 function freePort(): Promise<number> {
@@ -54,7 +58,7 @@ function launch(port: number): Promise<ChildProcess> {
 
 function stop(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
+    if (child.exitCode !== null || child.signalCode !== null) return resolve(); // already gone
     child.once("exit", () => resolve());
     child.kill("SIGKILL");
   });
@@ -71,5 +75,7 @@ export async function startRedis(): Promise<TestRedis> {
       await stop(child);
       child = await launch(port);
     },
+    pause: () => void child.kill("SIGSTOP"),
+    resume: () => void child.kill("SIGCONT"),
   };
 }

@@ -1,4 +1,4 @@
-import type { CloseOptions, Handler, Message, Server, ServerStats, UpgradeOptions } from "@scallion/core";
+import type { CloseOptions, Handler, Message, PublishOutcome, Server, ServerStats, UpgradeOptions } from "@scallion/core";
 import { serve } from "@scallion/core";
 import { Runtime } from "@scallion/core/transport";
 import type { TestClient, TransportName } from "./client.js";
@@ -26,9 +26,9 @@ export interface TestServer extends AsyncDisposable {
   /** The runtime's counters; see core's `ServerStats`. */
   stats(): ServerStats;
   /** Publishes to every subscriber of `topic`, as `server.publish` does (through `options.pubsub` if given). */
-  publish(topic: string, data: Message): Promise<void>;
+  publish(topic: string, data: Message): Promise<PublishOutcome>;
   /** Sends to every connection on `path`, except the connection ids in `exclude`. */
-  broadcast(path: string, data: Message, options?: { exclude?: string | readonly string[] }): Promise<void>;
+  broadcast(path: string, data: Message, options?: { exclude?: string | readonly string[] }): Promise<PublishOutcome>;
   /** Connections subscribed to `topic`, across every server sharing the pub/sub engine. */
   count(topic: string): Promise<number>;
   /** Resolves once every connection has ended and all its hooks have run. */
