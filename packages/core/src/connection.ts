@@ -81,6 +81,8 @@ export class Connection extends Driver implements SocketEvents, Subscriber, Rece
 
   start(app: Handler): void {
     this.drive(app, this.scope, this.receiver);
+    // Most handlers decide while they are started: only a handshake still undecided is watched.
+    this.#handshake?.watch();
   }
 
   // Driver: what each event the handler yields does.

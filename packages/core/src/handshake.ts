@@ -10,18 +10,34 @@ import type { PendingUpgrade, SocketEvents, TransportSocket } from "./transport.
 export class Handshake {
   #pending: PendingUpgrade | undefined;
   readonly #onTimeout: () => void;
+  readonly #onAbort: () => void;
   /** When it started (`Date.now()`), and its neighbours on its clock's list while undecided. */
   readonly since = Date.now();
   prev: Handshake | undefined;
   next: Handshake | undefined;
+  readonly #timeout: number;
   #clock: Clock | undefined;
 
-  /** `onTimeout` runs if the handshake is still undecided after `timeout` ms; `onAbort` if the client leaves first. */
+  /**
+   * `onTimeout` runs if the handshake is still undecided `timeout` ms after it started; `onAbort`
+   * if the client leaves first. Neither is watched for until {@link Handshake.watch}.
+   */
   constructor(pending: PendingUpgrade, timeout: number, onTimeout: () => void, onAbort: () => void) {
     this.#pending = pending;
+    this.#timeout = timeout;
     this.#onTimeout = onTimeout;
-    pending.onAbort(onAbort);
-    this.#clock = clockFor(timeout);
+    this.#onAbort = onAbort;
+  }
+
+  /**
+   * The handler did not decide at once (most decide while the runtime starts them, before any
+   * socket event can arrive): from now on the timeout runs and the client's leaving is noticed.
+   */
+  watch(): void {
+    const pending = this.#pending;
+    if (pending === undefined || this.#clock !== undefined) return;
+    pending.onAbort(this.#onAbort);
+    this.#clock = clockFor(this.#timeout);
     this.#clock.add(this);
   }
 

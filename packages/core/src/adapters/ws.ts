@@ -67,13 +67,15 @@ class WsPendingUpgrade implements PendingUpgrade {
   #earlyBytes = 0;
   #aborted: (() => void) | undefined;
   #decided = false;
-  // Listeners on the raw socket until the handshake is decided. Assigned in the constructor:
-  // as field initializers, tsx (esbuild's keepNames) would give each a `name` of its own, which
-  // turns every such function into a slow dictionary object.
-  readonly #onData: (chunk: Buffer) => void;
+  /** Whether the listeners below are on the socket: only while a handshake waits to be decided. */
+  #watching = false;
+  // Listeners on the raw socket until the handshake is decided. Assigned in onAbort: as field
+  // initializers, tsx (esbuild's keepNames) would give each a `name` of its own, which turns
+  // every such function into a slow dictionary object.
+  #onData: ((chunk: Buffer) => void) | undefined;
   /** The client half-closed before the handshake was decided: it has gone. */
-  readonly #onEnd: () => void;
-  readonly #onClose: () => void;
+  #onEnd: (() => void) | undefined;
+  #onClose: (() => void) | undefined;
 
   constructor(
     wss: WebSocketServer,
@@ -88,6 +90,17 @@ class WsPendingUpgrade implements PendingUpgrade {
     this.#socket = socket;
     this.#head = head;
     this.request = { url: req.url ?? "/", headers: req.headers, address: req.socket.remoteAddress ?? "" };
+  }
+
+  /**
+   * The runtime asks only when the handshake was not decided at once: most are decided in the
+   * tick the request came in, before the socket can report anything, and need no listeners.
+   */
+  onAbort(listener: () => void): void {
+    this.#aborted = listener;
+    if (this.#decided || this.#watching) return;
+    this.#watching = true;
+    const socket = this.#socket;
     this.#onData = (chunk) => {
       this.#early.push(chunk);
       this.#earlyBytes += chunk.length;
@@ -107,10 +120,6 @@ class WsPendingUpgrade implements PendingUpgrade {
     socket.on("data", this.#onData);
   }
 
-  onAbort(listener: () => void): void {
-    this.#aborted = listener;
-  }
-
   accept(options: AcceptOptions, events: SocketEvents): TransportSocket | undefined {
     if (!this.#settle()) return undefined;
     let ws: WebSocket | undefined;
@@ -124,24 +133,33 @@ class WsPendingUpgrade implements PendingUpgrade {
     } finally {
       this.#accepting.delete(this.#req);
     }
-    if (ws === undefined) return undefined;
+    if (ws === undefined) {
+      // Destroyed without a 101: whatever the socket still reports is nobody's business.
+      if (!this.#watching) this.#socket.on("error", ignore);
+      return undefined;
+    }
     // `ws` handles the socket's errors from here on.
-    this.#socket.removeListener("error", ignore);
+    if (this.#watching) this.#socket.removeListener("error", ignore);
     return new WsSocket(ws, this.#socket, events);
   }
 
   reject(status: number, body: string, headers: Readonly<Record<string, string>>): void {
     if (!this.#settle()) return;
+    // Nobody else listens to a refused socket: a reset must not become an uncaught error.
+    if (!this.#watching) this.#socket.on("error", ignore);
     writeHttpResponse(this.#socket, status, body, headers);
   }
 
   #settle(): boolean {
     if (this.#decided) return false;
     this.#decided = true;
-    this.#socket.removeListener("close", this.#onClose);
-    this.#socket.removeListener("end", this.#onEnd);
-    // Still flowing: `ws` takes over the data events, or a rejected socket drains until it closes.
-    this.#socket.removeListener("data", this.#onData);
+    if (this.#watching) {
+      const socket = this.#socket;
+      socket.removeListener("close", this.#onClose as () => void);
+      socket.removeListener("end", this.#onEnd as () => void);
+      // Still flowing: `ws` takes over the data events, or a rejected socket drains until it closes.
+      socket.removeListener("data", this.#onData as (chunk: Buffer) => void);
+    }
     return true;
   }
 }
