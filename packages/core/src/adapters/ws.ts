@@ -1,8 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { STATUS_CODES } from "node:http";
 import type { Duplex } from "node:stream";
-import type { WebSocket } from "ws";
-import { WebSocketServer } from "ws";
+import { WebSocket, WebSocketServer } from "ws";
 import type { Message } from "../events.js";
 import type { RequestInfo } from "../scope.js";
 import { frame } from "../frame.js";
@@ -23,8 +22,8 @@ export interface WsTransportOptions {
  */
 export class WsTransport {
   readonly #wss: WebSocketServer;
-  /** The runtime's decision for a request, read back by `ws` while it writes the 101. */
-  readonly #accepting = new WeakMap<IncomingMessage, AcceptOptions>();
+  /** The runtime's decision for the request being upgraded, read back by `ws` while it writes the 101. */
+  readonly #accepting: Accepting = { current: undefined };
 
   constructor(options: WsTransportOptions) {
     this.#wss = new WebSocketServer({
@@ -32,10 +31,11 @@ export class WsTransport {
       clientTracking: false,
       maxPayload: options.maxPayload,
       perMessageDeflate: options.perMessageDeflate,
-      handleProtocols: (_offered, req) => this.#accepting.get(req)?.subprotocol ?? false,
+      handleProtocols: () => this.#accepting.current?.subprotocol ?? false,
+      WebSocket: WiredWebSocket,
     });
-    this.#wss.on("headers", (headers, req) => {
-      const extra = this.#accepting.get(req)?.headers;
+    this.#wss.on("headers", (headers) => {
+      const extra = this.#accepting.current?.headers;
       if (extra) for (const [name, value] of Object.entries(extra)) headers.push(`${name}: ${value}`);
     });
   }
@@ -55,10 +55,19 @@ export class WsTransport {
   }
 }
 
+/**
+ * What the runtime decided for the request being upgraded now. `handleUpgrade` (without
+ * `verifyClient`) reads it back synchronously, so one slot serves every request: cheaper than a
+ * WeakMap entry made and deleted per handshake.
+ */
+interface Accepting {
+  current: AcceptOptions | undefined;
+}
+
 class WsPendingUpgrade implements PendingUpgrade {
   readonly request: RequestInfo;
   readonly #wss: WebSocketServer;
-  readonly #accepting: WeakMap<IncomingMessage, AcceptOptions>;
+  readonly #accepting: Accepting;
   readonly #req: IncomingMessage;
   readonly #socket: Duplex;
   readonly #head: Buffer;
@@ -79,7 +88,7 @@ class WsPendingUpgrade implements PendingUpgrade {
 
   constructor(
     wss: WebSocketServer,
-    accepting: WeakMap<IncomingMessage, AcceptOptions>,
+    accepting: Accepting,
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
@@ -123,7 +132,7 @@ class WsPendingUpgrade implements PendingUpgrade {
   accept(options: AcceptOptions, events: SocketEvents): TransportSocket | undefined {
     if (!this.#settle()) return undefined;
     let ws: WebSocket | undefined;
-    this.#accepting.set(this.#req, options);
+    this.#accepting.current = options;
     try {
       // handleUpgrade writes the 101 and calls back synchronously, or destroys a socket whose
       // client has already gone without calling back.
@@ -131,7 +140,7 @@ class WsPendingUpgrade implements PendingUpgrade {
       this.#early = [];
       this.#wss.handleUpgrade(this.#req, this.#socket, head, (upgraded) => (ws = upgraded));
     } finally {
-      this.#accepting.delete(this.#req);
+      this.#accepting.current = undefined;
     }
     if (ws === undefined) {
       // Destroyed without a 101: whatever the socket still reports is nobody's business.
@@ -172,24 +181,38 @@ const CLOSE_CODE_OF: Readonly<Record<string, number>> = {
   WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008,
 };
 
-/** Where a WebSocket's events go; shared listeners find it here instead of closing over it. */
-const kEvents = Symbol("scallion.events");
-type Wired = WebSocket & { [kEvents]: SocketEvents };
+/**
+ * `ws`'s WebSocket, handing its events straight to the runtime's {@link SocketEvents}: `emit` is
+ * the one dispatcher, so no listener is added per connection (four listeners cost every
+ * connection its own event table, about a hundred bytes, and the work of adding them). Nothing
+ * but this adapter holds these sockets, so nobody else listens to them; `ws` makes them through
+ * its `WebSocket` option. Events the runtime has no use for (`ping`: `ws` answers it) are dropped.
+ */
+class WiredWebSocket extends WebSocket {
+  events: SocketEvents | undefined;
 
-function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  (this as Wired)[kEvents].message(isBinary ? data : data.toString());
-}
-
-function onPong(this: WebSocket): void {
-  (this as Wired)[kEvents].pong();
-}
-
-function onError(this: WebSocket, error: Error & { code?: string }): void {
-  (this as Wired)[kEvents].protocolError(error, CLOSE_CODE_OF[error.code ?? ""] ?? 1002);
-}
-
-function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  (this as Wired)[kEvents].closed(code, reason.toString());
+  override emit(event: string | symbol, a?: unknown, b?: unknown): boolean {
+    const events = this.events;
+    if (events === undefined) return false;
+    switch (event) {
+      case "message":
+        events.message(b === true ? (a as Buffer) : (a as Buffer).toString());
+        return true;
+      case "pong":
+        events.pong();
+        return true;
+      case "error": {
+        const error = a as Error & { code?: string };
+        events.protocolError(error, CLOSE_CODE_OF[error.code ?? ""] ?? 1002);
+        return true;
+      }
+      case "close":
+        events.closed(a as number, (b as Buffer).toString());
+        return true;
+      default:
+        return false;
+    }
+  }
 }
 
 class WsSocket implements TransportSocket {
@@ -208,12 +231,7 @@ class WsSocket implements TransportSocket {
     this.#ws = ws;
     this.#raw = raw;
     this.#framed = ws.extensions === "";
-    // The same four functions for every connection: nothing allocated per connection for them.
-    (ws as Wired)[kEvents] = events;
-    ws.on("message", onMessage);
-    ws.on("pong", onPong);
-    ws.on("error", onError);
-    ws.on("close", onClose);
+    (ws as WiredWebSocket).events = events;
   }
 
   get bufferedAmount(): number {
