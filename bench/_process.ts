@@ -29,6 +29,8 @@ export interface StartOptions {
   cpu?: number;
   /** Default `tsx`. */
   mode?: ServerMode;
+  /** A command that runs node, e.g. `["valgrind", "--tool=callgrind"]`. */
+  wrapper?: readonly string[];
 }
 
 const BENCH = fileURLToPath(new URL("./", import.meta.url));
@@ -46,11 +48,14 @@ export function compileServers(): void {
 }
 
 /** Starts `script` (a TypeScript file in servers/) with PORT=0 and waits for the URL it prints. */
-export function startServer(script: string, { env = {}, nodeArgs = [], cpu, mode = "tsx" }: StartOptions = {}): Promise<ServerProcess> {
+export function startServer(
+  script: string,
+  { env = {}, nodeArgs = [], cpu, mode = "tsx", wrapper = [] }: StartOptions = {},
+): Promise<ServerProcess> {
   const argv =
     mode === "tsx"
-      ? [process.execPath, "--import", "tsx", "--conditions=@scallion/source", ...nodeArgs, script]
-      : [process.execPath, ...nodeArgs.map(compiled), compiled(script)];
+      ? [...wrapper, process.execPath, "--import", "tsx", "--conditions=@scallion/source", ...nodeArgs, script]
+      : [...wrapper, process.execPath, ...nodeArgs.map(compiled), compiled(script)];
   const [command, args] = pinned(cpu, argv);
   const child = spawn(command, args, {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },

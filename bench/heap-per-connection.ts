@@ -4,7 +4,8 @@
  * per connection, beside its RSS. `SETTLE` (milliseconds, default 500) is how long the server
  * idles before each reading: after about 10 s V8's memory reducer gives back the young
  * generation's pages, which a reading at 0.5 s still counts. A third argument looks closer:
- * - `snap` writes a heap snapshot to the working directory, to see what the bytes are;
+ * - `snap` writes heap snapshots to the working directory, before the clients connect and once
+ *   they have, to see what the bytes are (`heap-diff.ts` compares the two);
  * - `spaces` prints V8's heap spaces (the young generation grows with what survives, and its
  *   pages count in RSS though they hold nothing after the GC);
  * - `alloc` samples every allocation while the clients connect, garbage included, and prints
@@ -48,15 +49,17 @@ const settle = Number(process.env.SETTLE ?? 500);
 if (settle > 500) await new Promise((r) => setTimeout(r, settle));
 gc();
 gc();
+if (detail === "snap") console.log(v8.writeHeapSnapshot(`${mode}-before.heapsnapshot`));
 const before = process.memoryUsage();
 const session = detail === "alloc" ? await startSampling() : undefined;
-// The clients live in a process of their own, so only the server's heap is measured.
+// The clients live in a process of their own, so only the server's heap is measured. They ask as
+// the benchmark's clients do (load/clients.ts): with a query string and the server's own origin.
 const clients = `
 const { WebSocket } = require(${JSON.stringify(createRequire(import.meta.url).resolve("ws"))});
 const all = [];
 (async () => {
   for (let i = 0; i < ${N}; i++) {
-    const ws = new WebSocket(${JSON.stringify(`${url}/echo`)});
+    const ws = new WebSocket(${JSON.stringify(`${url}/echo?token=bench`)}, { origin: ${JSON.stringify(url.replace("ws:", "http:"))} });
     all.push(ws);
     await new Promise((resolve) => ws.on("open", resolve));
   }

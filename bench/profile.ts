@@ -5,30 +5,36 @@
  *
  *   pnpm --filter @scallion/bench profile                # ws and scallion-minimal
  *   pnpm --filter @scallion/bench profile scallion-full  # any servers, by name
- *   pnpm --filter @scallion/bench profile --handshakes   # opening and closing instead of echo
+ *   pnpm --filter @scallion/bench profile --handshakes   # opening and closing (raw-TCP client) instead of echo
+ *   pnpm --filter @scallion/bench profile --compiled     # the compiled servers on plain node
  */
 import { mkdtempSync, readdirSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startServer } from "./_process.js";
+import { compileServers, startServer } from "./_process.js";
 import { CONTENDERS, SERVER_NODE_ARGS } from "./contenders.js";
 import { byArea, selfTimes } from "./cpuprofile.js";
 import { runLoad } from "./load/run-load.js";
 import { PROFILE, PROFILE_HANDSHAKES } from "./load/plan.js";
 
 const { values: args, positionals: names } = parseArgs({
-  options: { handshakes: { type: "boolean", default: false } },
+  options: { handshakes: { type: "boolean", default: false }, compiled: { type: "boolean", default: false } },
   allowPositionals: true,
 });
 const plan = args.handshakes ? PROFILE_HANDSHAKES : PROFILE;
 const TOP = 25;
+const mode = args.compiled ? "compiled" : "tsx";
+if (mode === "compiled") compileServers();
 
 for (const name of names.length > 0 ? names : ["ws", "scallion-minimal"]) {
   const contender = CONTENDERS.find((c) => c.name === name);
   if (contender === undefined) throw new Error(`no server named ${name}`);
   const dir = mkdtempSync(join(tmpdir(), `prof-${name}-`));
-  const server = await startServer(contender.script, { nodeArgs: [...SERVER_NODE_ARGS, "--cpu-prof", `--cpu-prof-dir=${dir}`] });
+  const server = await startServer(contender.script, {
+    nodeArgs: [...SERVER_NODE_ARGS, "--cpu-prof", `--cpu-prof-dir=${dir}`],
+    mode,
+  });
   const metrics = await runLoad({ kind: contender.kind, port: server.port, pid: server.child.pid as number, plan });
   await server.stop();
   // tsx runs a loader thread, which writes a profile of its own: the main thread's is the largest.

@@ -33,8 +33,9 @@ export function table(samples: Samples): string {
     const base = median(baseline.get(metric) as number[]);
     const cells = servers.map((server) => {
       const value = median(samples.get(server)?.get(metric) ?? []);
-      // A ratio to zero (CPU below the clock tick in a short run) says nothing: leave it out.
-      if (server === servers[0] || !(base > 0)) return format(value);
+      // A ratio to zero (CPU below the clock tick in a short run) says nothing: leave it out, as
+      // for a metric this server was not measured on.
+      if (server === servers[0] || !(base > 0) || Number.isNaN(value)) return format(value);
       return `${format(value)} (${(value / base).toFixed(2)}×)`;
     });
     lines.push(`| ${metric} ${lowerIsBetter(metric) ? "↓" : "↑"} | ${cells.join(" | ")} |`);

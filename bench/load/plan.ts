@@ -4,9 +4,13 @@ import type { MemoryOptions } from "./memory.js";
 import type { HandshakeOptions } from "./handshakes.js";
 
 /** What the load generator can measure, in the order it measures it. */
-export type Scenario = "memory" | "handshakes" | "echo" | "pipelined" | "fanout";
+export type Scenario = "memory" | "handshakes" | "client-handshakes" | "echo" | "pipelined" | "fanout";
 
-export const SCENARIOS: readonly Scenario[] = ["memory", "handshakes", "echo", "pipelined", "fanout"];
+/**
+ * `handshakes` opens and closes connections with the minimal raw-TCP client (the server is the
+ * bottleneck), `client-handshakes` with the `ws` (or Socket.IO) client (the client is).
+ */
+export const SCENARIOS: readonly Scenario[] = ["memory", "handshakes", "client-handshakes", "echo", "pipelined", "fanout"];
 
 /** The scenarios run against each server in each round, and how hard. */
 export interface Plan {

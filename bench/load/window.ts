@@ -9,14 +9,16 @@ export interface Gate {
 
 /**
  * Waits out the warm-up, then opens `gate` for `windowMs`: the scenario counts only what happens
- * while it is open. Returns the window's length and the server's CPU seconds over it.
+ * while it is open (`onStart` runs as it opens). Returns the window's length and the server's CPU seconds over it.
  */
 export async function measureWindow(
   server: Probe,
   options: { readonly warmupMs: number; readonly windowMs: number },
   gate: Gate,
+  onStart?: () => void,
 ): Promise<{ elapsedMs: number; cpuSeconds: number }> {
   await sleep(options.warmupMs);
+  onStart?.();
   const cpuBefore = server.cpuSeconds();
   const start = now();
   gate.measuring = true;

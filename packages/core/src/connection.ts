@@ -80,6 +80,8 @@ export class Connection extends Performer implements SocketEvents, Subscriber, R
 
   start(app: Handler): void {
     this.drive(app, this.scope, this.receiver);
+    // Most handlers decide while they are started: only a handshake still undecided is watched.
+    this.#handshake?.watch();
   }
 
   protected accepted(): boolean {

@@ -27,8 +27,8 @@ export function reportEnd(
   counters.bytesOut += bytes.out;
   if (info.status !== undefined) counters.rejectedWith(info.status);
   else counters.closes[info.cause]++;
-  lifecycle
-    .end(info, (error, hook) => logger.error({ connection: connection.id, err: error }, `${hook} hook threw`))
-    .finally(() => runtime.ended(connection, wasOpen))
-    .catch(() => {});
+  const hooks = lifecycle.end(info, (error, hook) => logger.error({ connection: connection.id, err: error }, `${hook} hook threw`));
+  // Without hooks (most connections) it is over now: no promise to wait for.
+  if (hooks === undefined) runtime.ended(connection, wasOpen);
+  else void hooks.finally(() => runtime.ended(connection, wasOpen)).catch(() => {});
 }

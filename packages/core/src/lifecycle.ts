@@ -76,15 +76,21 @@ export class Lifecycle implements ConnectionLifecycle {
 
   /**
    * Aborts the signal at once, then runs the listeners, a listener that throws logged without
-   * stopping the others. Runs once; resolves when every listener has settled.
+   * stopping the others. Runs once. Returns undefined when it is done already (no listeners: most
+   * connections), else a promise that resolves when every listener has settled.
    */
-  async end(info: CloseInfo, log: (error: unknown, hook: string) => void): Promise<void> {
-    if (this.#listeners === null) return;
+  end(info: CloseInfo, log: (error: unknown, hook: string) => void): Promise<void> | undefined {
+    if (this.#listeners === null) return undefined;
     const listeners = this.#listeners?.reverse();
     this.#listeners = null;
     this.#abort?.abort();
+    if (listeners !== undefined) return this.#run(listeners, info, log);
+    live.delete(this.#id);
+    return undefined;
+  }
+
+  async #run(listeners: readonly LifecycleListener[], info: CloseInfo, log: (error: unknown, hook: string) => void): Promise<void> {
     try {
-      if (listeners === undefined) return;
       if (info.cause === "client") {
         for (const l of listeners) {
           if (l.disconnect) await settle(() => l.disconnect?.({ code: info.code, reason: info.reason }), log, "onDisconnect");

@@ -56,16 +56,17 @@ export function createScope(request: RequestInfo, trustProxy: TrustProxy = false
     id: connectionId(),
     url,
     path: q === -1 ? url : url.slice(0, q),
-    query: q === -1 ? NONE : Object.fromEntries(new URLSearchParams(url.slice(q + 1))),
     headers,
     subprotocols: parseSubprotocols(headers["sec-websocket-protocol"]),
     address: clientAddress(request.address, request.headers, trustProxy),
     host: requestHost(request.headers, trustProxy),
     params: NONE,
   };
-  // An AbortSignal costs most of a kilobyte: made on first use, as most handlers never ask. The
-  // getter is one function for all scopes: a getter of each connection's own would give every
-  // scope a shape of its own, and V8 would fall back to slow dictionary objects.
+  // An AbortSignal costs most of a kilobyte, and the query's object and strings a hundred bytes
+  // and a parse: both made on first use, as most handlers never ask. Each getter is one function
+  // for all scopes: a getter of each connection's own would give every scope a shape of its own,
+  // and V8 would fall back to slow dictionary objects.
+  Object.defineProperty(scope, "query", QUERY);
   Object.defineProperty(scope, "signal", SIGNAL);
   return scope as unknown as Scope;
 }
@@ -73,6 +74,24 @@ export function createScope(request: RequestInfo, trustProxy: TrustProxy = false
 /** The empty query and params every connection without any shares, rather than one object each. */
 const NONE: Readonly<Record<string, string>> = Object.freeze({});
 const NO_SUBPROTOCOLS: readonly string[] = Object.freeze([]);
+
+/** The queries parsed so far, by the scope (or copy of one) they were read from. */
+const queries = new WeakMap<object, Readonly<Record<string, string>>>();
+
+const QUERY: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: { readonly url: string }) {
+    const q = this.url.indexOf("?");
+    if (q === -1) return NONE;
+    let query = queries.get(this);
+    if (query === undefined) {
+      query = Object.fromEntries(new URLSearchParams(this.url.slice(q + 1)));
+      queries.set(this, query);
+    }
+    return query;
+  },
+};
 
 const SIGNAL: PropertyDescriptor = {
   enumerable: true,

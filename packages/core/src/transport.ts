@@ -13,7 +13,12 @@ export interface PendingUpgrade {
   accept(options: AcceptOptions, events: SocketEvents): TransportSocket | undefined;
   /** Answers with an HTTP response instead of upgrading, then closes. */
   reject(status: number, body: string, headers: Readonly<Record<string, string>>): void;
-  /** Called at most once if the client goes away before the handshake is decided. */
+  /**
+   * Called at most once if the client goes away before the handshake is decided. The runtime
+   * asks only when the handler has not decided at once (in the same tick as the transport handed
+   * the request over, before any socket event can arrive), so a transport may start watching its
+   * socket here rather than for every request.
+   */
   onAbort(listener: () => void): void;
 }
 

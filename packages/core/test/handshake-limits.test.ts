@@ -73,4 +73,25 @@ describe("handshake limits", () => {
     expect(response).toMatch(/^HTTP\/1\.1 503/);
     await vi.waitFor(() => expect(server.stats().rejected[503]).toBe(1));
   });
+
+  it("gives each undecided handshake its own full timeout, however they overlap", async () => {
+    const server = await start(
+      async function* () {
+        await new Promise(() => {});
+      },
+      { handshakeTimeout: 200 },
+    );
+    const port = Number(server.address.port);
+    const timed = async (): Promise<number> => {
+      const started = Date.now();
+      expect(await rawRequest(port, `${handshake}\r\n`)).toMatch(/^HTTP\/1\.1 503/);
+      return Date.now() - started;
+    };
+    const first = timed();
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    // Started while the first waits: it must not be given up with the first, 80 ms early.
+    const elapsed = await Promise.all([first, timed(), timed()]);
+    for (const ms of elapsed) expect(ms).toBeGreaterThanOrEqual(190);
+    expect(server.stats().handshakes).toBe(0);
+  });
 });

@@ -5,10 +5,10 @@ import { WebSocketServer } from "ws";
 import type { Message } from "../events.js";
 import type { RequestInfo } from "../scope.js";
 import { frame } from "../frame.js";
-import { writeHttpResponse } from "../http-response.js";
-import { closeNow, HeldCloseWebSocket } from "./held-close.js";
 import type { Encoded } from "../frame.js";
+import { writeHttpResponse } from "../http-response.js";
 import type { AcceptOptions, PendingUpgrade, SocketEvents, TransportSocket } from "../transport.js";
+import { closeNow, WiredWebSocket } from "./wired-websocket.js";
 
 /** Options of the `ws` transport. */
 export interface WsTransportOptions {
@@ -24,8 +24,8 @@ export interface WsTransportOptions {
  */
 export class WsTransport {
   readonly #wss: WebSocketServer;
-  /** The runtime's decision for a request, read back by `ws` while it writes the 101. */
-  readonly #accepting = new WeakMap<IncomingMessage, AcceptOptions>();
+  /** The runtime's decision for the request being upgraded, read back by `ws` while it writes the 101. */
+  readonly #accepting: Accepting = { current: undefined };
 
   constructor(options: WsTransportOptions) {
     this.#wss = new WebSocketServer({
@@ -33,11 +33,11 @@ export class WsTransport {
       clientTracking: false,
       maxPayload: options.maxPayload,
       perMessageDeflate: options.perMessageDeflate,
-      WebSocket: HeldCloseWebSocket,
-      handleProtocols: (_offered, req) => this.#accepting.get(req)?.subprotocol ?? false,
+      handleProtocols: () => this.#accepting.current?.subprotocol ?? false,
+      WebSocket: WiredWebSocket,
     });
-    this.#wss.on("headers", (headers, req) => {
-      const extra = this.#accepting.get(req)?.headers;
+    this.#wss.on("headers", (headers) => {
+      const extra = this.#accepting.current?.headers;
       if (extra) for (const [name, value] of Object.entries(extra)) headers.push(`${name}: ${value}`);
     });
   }
@@ -57,10 +57,19 @@ export class WsTransport {
   }
 }
 
+/**
+ * What the runtime decided for the request being upgraded now. `handleUpgrade` (without
+ * `verifyClient`) reads it back synchronously, so one slot serves every request: cheaper than a
+ * WeakMap entry made and deleted per handshake.
+ */
+interface Accepting {
+  current: AcceptOptions | undefined;
+}
+
 class WsPendingUpgrade implements PendingUpgrade {
   readonly request: RequestInfo;
   readonly #wss: WebSocketServer;
-  readonly #accepting: WeakMap<IncomingMessage, AcceptOptions>;
+  readonly #accepting: Accepting;
   readonly #req: IncomingMessage;
   readonly #socket: Duplex;
   readonly #head: Buffer;
@@ -69,17 +78,19 @@ class WsPendingUpgrade implements PendingUpgrade {
   #earlyBytes = 0;
   #aborted: (() => void) | undefined;
   #decided = false;
-  // Listeners on the raw socket until the handshake is decided. Assigned in the constructor:
-  // as field initializers, tsx (esbuild's keepNames) would give each a `name` of its own, which
-  // turns every such function into a slow dictionary object.
-  readonly #onData: (chunk: Buffer) => void;
+  /** Whether the listeners below are on the socket: only while a handshake waits to be decided. */
+  #watching = false;
+  // Listeners on the raw socket until the handshake is decided. Assigned in onAbort: as field
+  // initializers, tsx (esbuild's keepNames) would give each a `name` of its own, which turns
+  // every such function into a slow dictionary object.
+  #onData: ((chunk: Buffer) => void) | undefined;
   /** The client half-closed before the handshake was decided: it has gone. */
-  readonly #onEnd: () => void;
-  readonly #onClose: () => void;
+  #onEnd: (() => void) | undefined;
+  #onClose: (() => void) | undefined;
 
   constructor(
     wss: WebSocketServer,
-    accepting: WeakMap<IncomingMessage, AcceptOptions>,
+    accepting: Accepting,
     req: IncomingMessage,
     socket: Duplex,
     head: Buffer,
@@ -90,6 +101,17 @@ class WsPendingUpgrade implements PendingUpgrade {
     this.#socket = socket;
     this.#head = head;
     this.request = { url: req.url ?? "/", headers: req.headers, address: req.socket.remoteAddress ?? "" };
+  }
+
+  /**
+   * The runtime asks only when the handshake was not decided at once: most are decided in the
+   * tick the request came in, before the socket can report anything, and need no listeners.
+   */
+  onAbort(listener: () => void): void {
+    this.#aborted = listener;
+    if (this.#decided || this.#watching) return;
+    this.#watching = true;
+    const socket = this.#socket;
     this.#onData = (chunk) => {
       this.#early.push(chunk);
       this.#earlyBytes += chunk.length;
@@ -109,14 +131,10 @@ class WsPendingUpgrade implements PendingUpgrade {
     socket.on("data", this.#onData);
   }
 
-  onAbort(listener: () => void): void {
-    this.#aborted = listener;
-  }
-
   accept(options: AcceptOptions, events: SocketEvents): TransportSocket | undefined {
     if (!this.#settle()) return undefined;
     let ws: WebSocket | undefined;
-    this.#accepting.set(this.#req, options);
+    this.#accepting.current = options;
     try {
       // handleUpgrade writes the 101 and calls back synchronously, or destroys a socket whose
       // client has already gone without calling back.
@@ -124,56 +142,37 @@ class WsPendingUpgrade implements PendingUpgrade {
       this.#early = [];
       this.#wss.handleUpgrade(this.#req, this.#socket, head, (upgraded) => (ws = upgraded));
     } finally {
-      this.#accepting.delete(this.#req);
+      this.#accepting.current = undefined;
     }
-    if (ws === undefined) return undefined;
+    if (ws === undefined) {
+      // Destroyed without a 101: whatever the socket still reports is nobody's business.
+      if (!this.#watching) this.#socket.on("error", ignore);
+      return undefined;
+    }
     // `ws` handles the socket's errors from here on.
-    this.#socket.removeListener("error", ignore);
+    if (this.#watching) this.#socket.removeListener("error", ignore);
     return new WsSocket(ws, this.#socket, events);
   }
 
   reject(status: number, body: string, headers: Readonly<Record<string, string>>): void {
     if (!this.#settle()) return;
+    // Nobody else listens to a refused socket: a reset must not become an uncaught error.
+    if (!this.#watching) this.#socket.on("error", ignore);
     writeHttpResponse(this.#socket, status, body, headers);
   }
 
   #settle(): boolean {
     if (this.#decided) return false;
     this.#decided = true;
-    this.#socket.removeListener("close", this.#onClose);
-    this.#socket.removeListener("end", this.#onEnd);
-    // Still flowing: `ws` takes over the data events, or a rejected socket drains until it closes.
-    this.#socket.removeListener("data", this.#onData);
+    if (this.#watching) {
+      const socket = this.#socket;
+      socket.removeListener("close", this.#onClose as () => void);
+      socket.removeListener("end", this.#onEnd as () => void);
+      // Still flowing: `ws` takes over the data events, or a rejected socket drains until it closes.
+      socket.removeListener("data", this.#onData as (chunk: Buffer) => void);
+    }
     return true;
   }
-}
-
-/** `ws` reports protocol violations by error code; these are the close codes it sends for them. */
-const CLOSE_CODE_OF: Readonly<Record<string, number>> = {
-  WS_ERR_INVALID_UTF8: 1007,
-  WS_ERR_UNSUPPORTED_MESSAGE_LENGTH: 1009,
-  WS_ERR_UNSUPPORTED_DATA_PAYLOAD_LENGTH: 1009,
-  WS_ERR_TOO_MANY_BUFFERED_PARTS: 1008,
-};
-
-/** Where a WebSocket's events go; shared listeners find it here instead of closing over it. */
-const kEvents = Symbol("scallion.events");
-type Wired = WebSocket & { [kEvents]: SocketEvents };
-
-function onMessage(this: WebSocket, data: Buffer, isBinary: boolean): void {
-  (this as Wired)[kEvents].message(isBinary ? data : data.toString());
-}
-
-function onPong(this: WebSocket): void {
-  (this as Wired)[kEvents].pong();
-}
-
-function onError(this: WebSocket, error: Error & { code?: string }): void {
-  (this as Wired)[kEvents].protocolError(error, CLOSE_CODE_OF[error.code ?? ""] ?? 1002);
-}
-
-function onClose(this: WebSocket, code: number, reason: Buffer): void {
-  (this as Wired)[kEvents].closed(code, reason.toString());
 }
 
 class WsSocket implements TransportSocket {
@@ -192,12 +191,7 @@ class WsSocket implements TransportSocket {
     this.#ws = ws;
     this.#raw = raw;
     this.#framed = ws.extensions === "";
-    // The same four functions for every connection: nothing allocated per connection for them.
-    (ws as Wired)[kEvents] = events;
-    ws.on("message", onMessage);
-    ws.on("pong", onPong);
-    ws.on("error", onError);
-    ws.on("close", onClose);
+    (ws as WiredWebSocket).events = events;
   }
 
   get bufferedAmount(): number {
