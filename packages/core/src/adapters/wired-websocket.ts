@@ -1,3 +1,4 @@
+import type { Duplex, Writable } from "node:stream";
 import { WebSocket } from "ws";
 import type { SocketEvents } from "../transport.js";
 
@@ -53,11 +54,34 @@ export class WiredWebSocket extends WebSocket {
     if (this.readyState === WebSocket.OPEN && !(this as unknown as Internals)._closeFrameReceived) return;
     super.close(code, data);
   }
+
+  /**
+   * Closing, `ws` ends its frame parser and the TCP socket more than once (the peer's close frame,
+   * the socket's end and its close each end both). Node makes an error object, stack trace and
+   * all, for every `end()` of a finished stream and then drops it: about 15% of the CPU of a
+   * handshake and close. {@link endOnce} skips those calls.
+   */
+  setSocket(socket: Duplex, head: Buffer, options: object): void {
+    (WebSocket.prototype as unknown as Internals).setSocket.call(this, socket, head, options);
+    socket.end = endOnce;
+    (this as unknown as Internals)._receiver.end = endOnce;
+  }
 }
 
-/** What `ws` records of the peer's close frame (not in its types). */
+/** What `ws` has but does not declare in its types. */
 interface Internals {
   readonly _closeFrameReceived: boolean;
+  readonly _receiver: Writable;
+  setSocket(this: WebSocket, socket: Duplex, head: Buffer, options: object): void;
+}
+
+/**
+ * `end()` without arguments on a stream already finished or destroyed does nothing but make an
+ * error (and drop it); otherwise the stream's own `end`.
+ */
+function endOnce<S extends Writable>(this: S, ...args: unknown[]): S {
+  if (args.length === 0 && (this.writableFinished || this.destroyed)) return this;
+  return (Object.getPrototypeOf(this) as { end: (...args: unknown[]) => S }).end.apply(this, args);
 }
 
 /** Starts the closing handshake, which {@link WiredWebSocket} never holds. */
