@@ -11,9 +11,7 @@ import type { Route } from "./clients.js";
  */
 export function rawHandshake(port: number, route: Route): Promise<void> {
   const key = nextKey();
-  const request =
-    `GET ${route}?token=bench HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
-    `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\nOrigin: http://127.0.0.1:${port}\r\n\r\n`;
+  const request = handshakeRequest(port, route, key);
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: "127.0.0.1", noDelay: true });
     let received = "";
@@ -49,6 +47,14 @@ export function rawHandshake(port: number, route: Route): Promise<void> {
   });
 }
 
+/** The opening handshake every benchmark client sends: the server's own origin, `?token=bench`. */
+export function handshakeRequest(port: number, route: Route, key: string): string {
+  return (
+    `GET ${route}?token=bench HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
+    `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\nOrigin: http://127.0.0.1:${port}\r\n\r\n`
+  );
+}
+
 const GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
 /** The value RFC 6455 §4.2.2 says the server must answer `key` with. */
@@ -77,7 +83,8 @@ const CLOSE_1000 = ((): Buffer => {
 let pool = Buffer.alloc(0);
 let offset = 0;
 
-function nextKey(): string {
+/** A fresh `Sec-WebSocket-Key`. */
+export function nextKey(): string {
   if (offset + 16 > pool.length) {
     pool = randomBytes(16 * 1024);
     offset = 0;
