@@ -239,11 +239,14 @@ class WsSocket implements TransportSocket {
   }
 
   ping(): void {
-    this.#ws.ping();
+    if (this.#writesFrames()) this.#raw.write(PING);
+    else this.#ws.ping();
   }
 }
 
 const OPEN = 1;
+/** A ping without payload, the same two bytes for every connection. */
+const PING = Buffer.from([0x89, 0x00]);
 const KEY = /^[+/0-9A-Za-z]{22}==$/;
 /** Bytes a client may send before the handshake is decided; it should send none. */
 const MAX_EARLY_BYTES = 64 * 1024;
