@@ -48,7 +48,7 @@ export function rawHandshake(port: number, route: Route): Promise<void> {
 }
 
 /** The opening handshake every benchmark client sends: the server's own origin, `?token=bench`. */
-export function handshakeRequest(port: number, route: Route, key: string): string {
+export function handshakeRequest(port: number, route: string, key: string): string {
   return (
     `GET ${route}?token=bench HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n` +
     `Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ${key}\r\nOrigin: http://127.0.0.1:${port}\r\n\r\n`

@@ -2,6 +2,7 @@ import { fork } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { HolderCommand, HolderReport } from "./holder.js";
+import type { TallyReport } from "./tally.js";
 
 /** How long any one step of the load generator may take before the run fails. */
 const STEP_TIMEOUT_MS = 120_000;
@@ -25,14 +26,14 @@ export class Holders {
     return this.#children.length;
   }
 
-  /** Opens `count` more connections to `/room`, spread evenly over the holders. */
-  async open(port: number, count: number): Promise<void> {
+  /** Opens `count` more connections to `route`, spread evenly over the holders. */
+  async open(port: number, count: number, route = "/room"): Promise<void> {
     const share = Math.ceil(count / this.size);
     await Promise.all(
       this.#children.map((child, i) => {
         const n = Math.min(share, count - i * share);
         if (n <= 0) return Promise.resolve();
-        return this.#ask(child, { type: "open", port, count: n, localAddress: `127.0.0.${2 + i}`, concurrency: 64 }, "opened");
+        return this.#ask(child, { type: "open", port, route, count: n, localAddress: `127.0.0.${2 + i}`, concurrency: 64 }, "opened");
       }),
     );
   }
@@ -47,6 +48,23 @@ export class Holders {
     const sent = this.#ask(this.#children[0] as ChildProcess, { type: "publish", text }, "sent");
     const [{ at: start }, arrivals] = await Promise.all([sent, Promise.all(received)]);
     return Math.max(...arrivals.map((r) => r.at)) - start;
+  }
+
+  /**
+   * Sends `count` numbered messages from the first holder's first connection, one every
+   * `intervalMs`, and returns what every holder counted of them once all `connections` have
+   * received every one, or `patienceMs` after the last was sent.
+   */
+  async stream(count: number, intervalMs: number, connections: number, patienceMs: number): Promise<TallyReport[]> {
+    await Promise.all(this.#children.map((child) => this.#ask(child, { type: "tally" }, "ready")));
+    await this.#ask(this.#children[0] as ChildProcess, { type: "stream", count, intervalMs }, "streamed");
+    const deadline = performance.now() + patienceMs;
+    for (;;) {
+      const reports = await Promise.all(this.#children.map((child) => this.#ask(child, { type: "report", sent: count }, "counted")));
+      const delivered = reports.reduce((sum, r) => sum + r.deliveries, 0);
+      if (delivered >= count * connections || performance.now() > deadline) return reports;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 
   close(): void {
