@@ -4,6 +4,8 @@
 // Node: browser-safe.
 import type { Position } from "./history.js";
 
+export type { Position } from "./history.js";
+
 /** The query parameter's name. */
 export const SINCE_PARAM = "since";
 /** At most this many topics in one `since`; a longer one is ignored whole. */
@@ -68,8 +70,6 @@ function toBase64url(text: string): string {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
-
 /** The text `field` encodes, or `undefined` if it is not unpadded base64url of UTF-8. */
 function fromBase64url(field: string): string | undefined {
   if (!BASE64URL.test(field) || field.length % 4 === 1) return undefined;
@@ -77,7 +77,7 @@ function fromBase64url(field: string): string | undefined {
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
   try {
-    return utf8.decode(bytes);
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     return undefined;
   }
