@@ -85,12 +85,15 @@ export class Positions {
     }
     // A kind of a later version of the format: nothing for the application.
     if (kind !== "message") return undefined;
+    // A message before the answer to a resume: the server could not resume (its engine was down).
+    if (this.#asked.has(topic) && !this.#answered.has(topic)) this.#positioned(topic, undefined, false);
     if (position !== undefined && !this.#advance(topic, position)) return undefined;
     if (typeof envelope.text === "string") return envelope.text;
     return typeof envelope.bytes === "string" ? fromBase64(envelope.bytes) : undefined;
   }
 
-  #positioned(topic: string, position: Position, recovered: boolean): void {
+  /** A position frame, or (without `position`) a message where one was due. */
+  #positioned(topic: string, position: Position | undefined, recovered: boolean): void {
     const asked = this.#asked.has(topic);
     if (!this.#answered.has(topic) && (asked || this.#last.has(topic))) {
       this.#answered.add(topic);
@@ -98,7 +101,7 @@ export class Positions {
       // What was missed follows, from where this client was.
       if (asked && recovered) return;
     }
-    this.#set(topic, position);
+    if (position !== undefined) this.#set(topic, position);
   }
 
   /** Records a message's position; false for a duplicate. */

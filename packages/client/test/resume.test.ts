@@ -1,5 +1,5 @@
 import type { Handler } from "@scallion/core";
-import { send, subscribe } from "@scallion/core";
+import { close, send, subscribe } from "@scallion/core";
 import { describe, expect, it, vi } from "vitest";
 import type { Client } from "../src/client.js";
 import { json } from "../src/schema.js";
@@ -181,5 +181,23 @@ describe("resuming topics with history", () => {
     await vi.waitFor(() => expect(seen.messages).toHaveLength(5));
     expect(seen.messages).toEqual(["one", "three", "unrecorded", new Uint8Array([1, 2]), '{"scallion":2,"kind":"message"}']);
     expect(gaps).toEqual([{ topic: "t", last: { epoch: "e", offset: 1 }, next: { epoch: "e", offset: 3 } }]);
+  });
+
+  it("says not recovered when a resumed topic's messages come without the server's answer (its engine was down)", async () => {
+    const frame = (kind: string, offset: number) => JSON.stringify({ scallion: 1, kind, topic: "t", epoch: "e", offset, text: `m${offset}` });
+    let connections = 0;
+    const server = await startServer(async function* (_scope, receiver) {
+      if (++connections === 1) {
+        yield send(frame("position", 0));
+        yield send(frame("message", 1));
+        yield close(4000);
+      }
+      yield send(frame("message", 2));
+      for await (const _ of receiver);
+    });
+    const c = client(server.url, fast);
+    const seen = record(c);
+    await vi.waitFor(() => expect(seen.messages).toEqual(["m1", "m2"]));
+    expect(seen.resumes).toEqual([{ topic: "t", recovered: false }]);
   });
 });
