@@ -1,7 +1,7 @@
 import type { PubSub, Scope } from "@scallion/core";
 import { close, publish, subscribe, unsubscribe } from "@scallion/core";
 import type { Secret } from "@scallion/middleware";
-import { compose, json, origin, rateLimit, router, validate } from "@scallion/middleware";
+import { compose, json, origin, rateLimit, resume, router, validate } from "@scallion/middleware";
 import { ADDRESS_RATE_LIMIT, RATE_LIMIT } from "./limits.js";
 import { checkName } from "./names.js";
 import type { ClientMessage, ServerMessage } from "./protocol.js";
@@ -9,7 +9,10 @@ import { ClientMessage as ClientMessageSchema } from "./protocol.js";
 import { signedInName } from "./session.js";
 
 export interface ChatOptions {
-  /** The engine the server publishes through: `count()` gives each room's members across instances. */
+  /**
+   * The engine the server publishes through: `count()` gives each room's members across
+   * instances. Give it `HISTORY` of history.ts (as main.ts does) for pages to be shown what they missed.
+   */
   pubsub: PubSub;
   /** The secret(s) examples/auth signs its session cookie with; without it, names come from `?name=`. */
   sessionSecret?: Secret;
@@ -76,6 +79,7 @@ export function createChat({ pubsub, sessionSecret }: ChatOptions) {
   // The rate limits count raw frames, so they come before json().
   const limits = compose(rateLimit(RATE_LIMIT), rateLimit(ADDRESS_RATE_LIMIT));
   return router({
-    "/chat/:room": compose(origin(), limits, json(), validate(ClientMessageSchema))(room),
+    // resume(): a page that reconnects is sent what it missed in its room (with history on).
+    "/chat/:room": compose(origin(), resume(), limits, json(), validate(ClientMessageSchema))(room),
   });
 }

@@ -2,11 +2,12 @@ import type { AddressInfo } from "node:net";
 import type { PubSub } from "@scallion/core";
 import { closeOnSignal, MemoryPubSub } from "@scallion/core";
 import { createRedisPubSub } from "@scallion/redis";
+import { HISTORY } from "./history.js";
 import { createChatServer } from "./server.js";
 
 const redisUrl = process.env.REDIS_URL;
-const redis = redisUrl === undefined ? undefined : await createRedisPubSub({ url: redisUrl });
-const pubsub: PubSub = redis ?? new MemoryPubSub();
+const redis = redisUrl === undefined ? undefined : await createRedisPubSub({ url: redisUrl, history: HISTORY });
+const pubsub: PubSub = redis ?? new MemoryPubSub({ history: HISTORY });
 const { http, endpoint } = createChatServer({
   pubsub,
   sessionSecret: process.env.SESSION_SECRET?.split(","),

@@ -23,6 +23,7 @@ export const PAGE = `<!doctype html>
   /* Names and lines are laid out on their own: a right-to-left text cannot reorder what follows it. */
   #log .from, #log .text { unicode-bidi: isolate; }
   #log li.closed { color: #8a1c1c; font-style: normal; }
+  #log li.missing { color: #8a5a00; }
   form { display: flex; gap: .5rem; }
   form label { align-self: center; }
   #message { flex: 1; padding: .4rem; font: inherit; }
@@ -89,6 +90,16 @@ client.on("state", (change) => {
   log.lastChild.classList.add("closed");
   input.disabled = true;
 });
+// The client resumes the room by itself after a reconnect: what was said meanwhile arrives as
+// messages, in order and once. When the room's history no longer covers the time away, say so.
+function missing(text) {
+  append(null, text, true);
+  log.lastChild.classList.add("missing");
+}
+client.on("resume", ({ recovered }) => {
+  if (!recovered) missing("Reconnected, but some messages may be missing: you were away longer than this room keeps them.");
+});
+client.on("gap", () => missing("Some messages may be missing here."));
 client.on("message", (message) => {
   if (message.type === "message") append(message.from, message.text, false);
   else if (message.type === "join" || message.type === "leave") {

@@ -5,6 +5,7 @@ import type { Secret } from "@scallion/middleware";
 import { vi } from "vitest";
 import { WebSocket } from "ws";
 import type { ServerMessage } from "../src/protocol.js";
+import { HISTORY } from "../src/history.js";
 import { createChatServer } from "../src/server.js";
 
 export interface RunningChat {
@@ -15,14 +16,27 @@ export interface RunningChat {
   restart(): Promise<void>;
 }
 
-/** A chat server on a free loopback port. */
-export async function startChat(options: { pubsub?: PubSub; sessionSecret?: Secret } = {}): Promise<RunningChat> {
+/**
+ * What a raw WebSocket frame of the chat carries: rooms keep history, so their messages come
+ * wrapped (`{"scallion":1,"kind":"message",…,"text":…}`, docs/scaling.md); position frames carry
+ * none. `@scallion/client` unwraps them by itself.
+ */
+export function chatMessage(frame: string): ServerMessage | undefined {
+  const envelope = JSON.parse(frame) as { scallion?: number; kind?: string; text?: string };
+  if (envelope.scallion !== 1) return envelope as ServerMessage;
+  return envelope.kind === "message" ? (JSON.parse(envelope.text!) as ServerMessage) : undefined;
+}
+
+/** A chat server on a free loopback port (or `port`); its rooms keep history in memory, unless `pubsub` is given. */
+export async function startChat(options: { pubsub?: PubSub; sessionSecret?: Secret; port?: number } = {}): Promise<RunningChat> {
+  // Without an engine given, each start has one of its own, as a process has: a restart loses history.
   const listen = async (port: number) => {
-    const server = createChatServer({ pubsub: options.pubsub ?? new MemoryPubSub(), sessionSecret: options.sessionSecret, logger: false });
+    const pubsub = options.pubsub ?? new MemoryPubSub({ history: HISTORY });
+    const server = createChatServer({ pubsub, sessionSecret: options.sessionSecret, logger: false });
     await new Promise<void>((resolve) => server.http.listen(port, "127.0.0.1", resolve));
     return server;
   };
-  let current = await listen(0);
+  let current = await listen(options.port ?? 0);
   const { port } = current.http.address() as AddressInfo;
   const stop = async () => {
     const closed = new Promise((resolve) => current.http.close(resolve));
@@ -55,7 +69,10 @@ export interface Member {
 export function join(base: string, path: string, headers: Record<string, string> = {}): Promise<Member> {
   const ws = new WebSocket(`ws://${base}${path}`, { headers });
   const received: ServerMessage[] = [];
-  ws.on("message", (data: Buffer) => received.push(JSON.parse(data.toString()) as ServerMessage));
+  ws.on("message", (data: Buffer) => {
+    const message = chatMessage(data.toString());
+    if (message !== undefined) received.push(message);
+  });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on("close", (code, reason) => resolve({ code, reason: reason.toString() })),
   );

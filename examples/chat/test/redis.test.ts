@@ -2,6 +2,7 @@ import { createRedisPubSub } from "@scallion/redis";
 import type { TestRedis } from "@scallion/redis/testing";
 import { hasRedis, startRedis } from "@scallion/redis/testing";
 import { afterAll, afterEach, beforeAll, describe, it, vi } from "vitest";
+import { HISTORY } from "../src/history.js";
 import type { RunningChat } from "./_chat.js";
 import { join, startChat } from "./_chat.js";
 
@@ -22,7 +23,7 @@ describe.skipIf(!hasRedis)("two chat instances sharing rooms through Redis", () 
 
   async function two(): Promise<[RunningChat, RunningChat]> {
     for (let i = 0; i < 2; i++) {
-      const pubsub = await createRedisPubSub({ url: redis.url, logger: false });
+      const pubsub = await createRedisPubSub({ url: redis.url, logger: false, history: HISTORY });
       engines.push(pubsub);
       instances.push(await startChat({ pubsub }));
     }

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { WebSocket } from "ws";
-import type { ServerMessage } from "../src/protocol.js";
+import { chatMessage } from "./_chat.js";
 
 const root = fileURLToPath(new URL("../../..", import.meta.url));
 /** The README's start command (the install before it has been run by whoever runs the tests). */
@@ -30,8 +30,8 @@ function talker(base: string, room: string, name: string, localAddress: string) 
   let heard = 0;
   let inOrder = true;
   ws.on("message", (data: Buffer) => {
-    const message = JSON.parse(data.toString()) as ServerMessage;
-    if (message.type !== "message" || message.from !== name) return;
+    const message = chatMessage(data.toString());
+    if (message?.type !== "message" || message.from !== name) return;
     if (message.text !== `${name} ${heard}`) inOrder = false;
     heard++;
   });

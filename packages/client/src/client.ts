@@ -1,5 +1,6 @@
 import { Emitter } from "./_emitter.js";
 import { Handshakes } from "./_handshakes.js";
+import { Positions } from "./_positions.js";
 import { pingPolicy, reconnectPolicy } from "./_settings.js";
 import { PushIterator } from "./_stream.js";
 import { Watchdog } from "./_watchdog.js";
@@ -9,11 +10,12 @@ import type { ClientOptions, PingOptions, ReconnectOptions } from "./options.js"
 import { checkClientOptions } from "./options.js";
 import { BoundedQueue } from "./queue.js";
 import type { Schema } from "./schema.js";
+import { parseIncoming } from "./schema.js";
 import type { ClientEvents, ClientState, CloseInfo, SendOutcome, StateChange } from "./state.js";
 import { resolveUrl } from "./url.js";
 import type { Message, Sendable, WebSocketConstructor, WebSocketLike, WebSocketProvider } from "./websocket.js";
 
-export type { ClientEvents, ClientState, CloseInfo, SendOutcome, StateChange } from "./state.js";
+export type { ClientEvents, ClientState, CloseInfo, GapInfo, ResumeInfo, SendOutcome, StateChange } from "./state.js";
 
 const noop = (): void => {};
 
@@ -39,6 +41,7 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
   #WebSocket: () => WebSocketConstructor | Promise<WebSocketConstructor>;
   #events = new Emitter<ClientEvents<In>>();
   #queue: BoundedQueue<string | ArrayBuffer | ArrayBufferView>;
+  #positions: Positions;
   #state: ClientState = "connecting";
   #socket: WebSocketLike | undefined;
   #attempt = 0;
@@ -56,6 +59,10 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
     this.#pong = ping?.pong;
     this.#watchdog = new Watchdog(options.idleTimeout, ping);
     this.#queue = new BoundedQueue(options.maxQueue ?? 100);
+    this.#positions = new Positions(this.url, options.resume ?? true, {
+      resume: (info) => this.#events.emit("resume", info),
+      gap: (info) => this.#events.emit("gap", info),
+    });
     const fixed = options.WebSocket;
     if (fixed === undefined && provider === undefined) {
       throw new ClientError("SCALLION_INVALID_OPTION", "createClient(): this platform has no WebSocket; pass options.WebSocket");
@@ -189,7 +196,8 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
           const { protocols, headers } = this.#options;
           let socket: WebSocketLike;
           try {
-            socket = headers === undefined ? new WebSocket(this.url, protocols) : new WebSocket(this.url, protocols, { headers });
+            const url = this.#positions.url();
+            socket = headers === undefined ? new WebSocket(url, protocols) : new WebSocket(url, protocols, { headers });
           } catch (error) {
             // A bad subprotocol name or URL: retrying cannot help.
             this.#events.emit("error", new ClientError("SCALLION_SOCKET_ERROR", `cannot open ${this.url}`, { cause: error }));
@@ -226,25 +234,17 @@ export class Client<In = Message, Out = never> implements AsyncIterable<In> {
 
   #received(data: unknown): void {
     this.#watchdog.heard();
-    const message: Message = typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer);
+    const frame: Message = typeof data === "string" ? data : new Uint8Array(data as ArrayBuffer);
     const pong = this.#pong;
-    if (pong !== undefined && (typeof pong === "string" ? message === pong : pong(message))) return;
+    if (pong !== undefined && (typeof pong === "string" ? frame === pong : pong(frame))) return;
+    // Topics with history wrap what is published to them: the application sees what was published.
+    const message = this.#positions.unwrap(frame);
+    if (message === undefined) return;
     const schema = this.#options.incoming;
     if (schema === undefined) return this.#events.emit("message", message as In);
-    let value: unknown;
-    try {
-      if (typeof message !== "string") throw new TypeError("a binary message where JSON text was expected");
-      value = JSON.parse(message);
-    } catch (error) {
-      return this.#invalid("a message that is not JSON", error, message);
-    }
-    const result = schema.safeParse(value);
-    if (result.success) this.#events.emit("message", result.data as In);
-    else this.#invalid("a message the incoming schema refused", result.error, value);
-  }
-
-  #invalid(what: string, cause: unknown, data: unknown): void {
-    this.#events.emit("error", new ClientError("SCALLION_INVALID_MESSAGE", `received ${what}`, { cause, data }));
+    const parsed = parseIncoming(schema, message);
+    if ("value" in parsed) this.#events.emit("message", parsed.value as In);
+    else this.#events.emit("error", new ClientError("SCALLION_INVALID_MESSAGE", `received ${parsed.refused}`, parsed));
   }
 
   /** Gives up on a socket that went silent or never opened, as if it had closed abnormally. */

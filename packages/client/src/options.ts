@@ -56,6 +56,12 @@ export interface ClientOptions<I extends Schema | undefined = undefined, O exten
   idleTimeout?: number;
   /** Send an application ping when the server has been quiet, so that it answers. Default: off. */
   ping?: PingOptions;
+  /**
+   * On topics with history, send the last position seen on each back when reconnecting (the
+   * `since` query parameter), so that what was missed meanwhile is replayed; see the `resume`
+   * event. Their frames are unwrapped and duplicates dropped either way. Default true.
+   */
+  resume?: boolean;
   /** The `WebSocket` class to use instead of the platform's (or, in Node without one, `ws`'s). */
   WebSocket?: WebSocketConstructor;
 }
@@ -96,6 +102,7 @@ const checks: Record<string, OptionCheck> = {
     (v.pong === undefined || typeof v.pong === "string" || typeof v.pong === "function")
       ? undefined
       : "{ message, interval?, pong? }",
+  resume: optionChecks.boolean,
   WebSocket: optionChecks.function,
 };
 

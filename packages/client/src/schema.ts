@@ -34,3 +34,23 @@ export type Incoming<I> = I extends Schema ? Infer<I> : Message;
 
 /** What a client sends: the `outgoing` schema's type, or `never` (raw text and bytes) without one. */
 export type Outgoing<O> = O extends Schema ? Infer<O> : never;
+
+/** Why a received message was not delivered, for the `SCALLION_INVALID_MESSAGE` error. */
+export interface Refused {
+  readonly refused: string;
+  readonly cause: unknown;
+  readonly data: unknown;
+}
+
+/** A received `message` as JSON checked by `schema`: the value, or why not. */
+export function parseIncoming(schema: Schema, message: Message): { value: unknown } | Refused {
+  let value: unknown;
+  try {
+    if (typeof message !== "string") throw new TypeError("a binary message where JSON text was expected");
+    value = JSON.parse(message);
+  } catch (error) {
+    return { refused: "a message that is not JSON", cause: error, data: message };
+  }
+  const result = schema.safeParse(value);
+  return result.success ? { value: result.data } : { refused: "a message the incoming schema refused", cause: result.error, data: value };
+}

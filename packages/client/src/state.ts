@@ -1,3 +1,4 @@
+import type { Position } from "@scallion/core/since";
 import type { ClientError } from "./errors.js";
 
 /** Where the client is: trying its first connection, connected, between connections, or done for good. */
@@ -27,11 +28,34 @@ export type StateChange =
     }
   | ({ readonly state: "closed" } & CloseInfo);
 
+/**
+ * A `resume` event: the connection that just opened took up `topic` (a topic with history the
+ * client had received before) and either got what was missed meanwhile (`recovered`: it follows,
+ * in order, before the live messages) or could not (`recovered: false`: history no longer covers
+ * the gap, or the server did not resume; refetch what you show).
+ */
+export interface ResumeInfo {
+  readonly topic: string;
+  readonly recovered: boolean;
+}
+
+/**
+ * A `gap` event: on `topic`, the message at `next` came after `last` with messages between them
+ * that never arrived (a server node missed them). It is delivered; what is missing is not.
+ */
+export interface GapInfo {
+  readonly topic: string;
+  readonly last: Position;
+  readonly next: Position;
+}
+
 /** Events of a `Client` and their listeners' arguments. */
 export type ClientEvents<In> = {
   message: [message: In];
   state: [change: StateChange];
   error: [error: ClientError];
+  resume: [info: ResumeInfo];
+  gap: [info: GapInfo];
 } & { [S in ClientState]: [change: Extract<StateChange, { state: S }>] };
 
 /** What `send` did with a message: handed it to the open socket, or queued it until the next connection. */

@@ -20,5 +20,6 @@ export { json } from "./json.js";
 export type { Json, JsonOptions } from "./json.js";
 export { validate } from "./validate.js";
 export type { ValidateOptions } from "./validate.js";
+export { resume } from "./resume.js";
 export { rateLimit } from "./rate-limit.js";
 export type { RateLimitOptions, RateLimitState } from "./rate-limit.js";
