@@ -11,18 +11,22 @@
  * - `alloc` samples every allocation while the clients connect, garbage included, and prints
  *   the bytes per connection by allocating function and its caller.
  *
- *   [CONNECTIONS=5000] [SETTLE=15000] node --expose-gc --import tsx --conditions=@scallion/source heap-per-connection.ts ws|scallion [snap|spaces|alloc]
+ * With `ROUTE=/room` the Scallion clients subscribe to a topic (raw ws has no topics: it serves both
+ * routes alike).
+ *
+ *   [CONNECTIONS=5000] [SETTLE=15000] [ROUTE=/room] node --expose-gc --import tsx --conditions=@scallion/source heap-per-connection.ts ws|scallion [snap|spaces|alloc]
  */
 import { spawn } from "node:child_process";
 import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import v8 from "node:v8";
-import { serve, send } from "@scallion/core";
+import { serve, send, subscribe } from "@scallion/core";
 import { router } from "@scallion/middleware";
 import { WebSocketServer } from "ws";
 
 const N = Number(process.env.CONNECTIONS ?? 2000);
+const route = process.env.ROUTE ?? "/echo";
 const mode = process.argv[2] ?? "scallion";
 const detail = process.argv[3];
 let url: string;
@@ -36,6 +40,10 @@ if (mode === "ws") {
 } else {
   const echo = router({
     "/echo": async function* (_scope, receiver) {
+      for await (const message of receiver) yield send(message);
+    },
+    "/room": async function* (_scope, receiver) {
+      yield subscribe("room");
       for await (const message of receiver) yield send(message);
     },
   });
@@ -59,7 +67,7 @@ const { WebSocket } = require(${JSON.stringify(createRequire(import.meta.url).re
 const all = [];
 (async () => {
   for (let i = 0; i < ${N}; i++) {
-    const ws = new WebSocket(${JSON.stringify(`${url}/echo?token=bench`)}, { origin: ${JSON.stringify(url.replace("ws:", "http:"))} });
+    const ws = new WebSocket(${JSON.stringify(`${url}${route}?token=bench`)}, { origin: ${JSON.stringify(url.replace("ws:", "http:"))} });
     all.push(ws);
     await new Promise((resolve) => ws.on("open", resolve));
   }

@@ -5,12 +5,13 @@ import { INTERNAL_PREFIX } from "./topics.js";
 
 /**
  * The topics one connection joined, so that it can leave them all when it ends. Made when the
- * connection first subscribes: most connections never do.
+ * connection first subscribes: most connections never do, and most that do join one topic,
+ * which is kept as it is; a Set (a hundred bytes and more) only from the second.
  */
 export class Membership {
   readonly #topics: Topics;
   readonly #subscriber: Subscriber;
-  readonly #joined = new Set<string>();
+  #joined: string | Set<string> | undefined;
 
   constructor(topics: Topics, subscriber: Subscriber) {
     this.#topics = topics;
@@ -18,20 +19,27 @@ export class Membership {
   }
 
   join(topic: string, since?: Position): Promise<Outcome> {
-    this.#joined.add(topic);
+    const joined = this.#joined;
+    if (joined === undefined || joined === topic) this.#joined = topic;
+    else if (typeof joined === "string") this.#joined = new Set([joined, topic]);
+    else joined.add(topic);
     return this.#topics.join(topic, this.#subscriber, since);
   }
 
   async leave(topic: string): Promise<Outcome> {
-    this.#joined.delete(topic);
+    const joined = this.#joined;
+    if (joined === topic) this.#joined = undefined;
+    else if (typeof joined === "object") joined.delete(topic);
     await this.#topics.leave(topic, this.#subscriber);
     return "unsubscribed";
   }
 
   /** The connection ended: leaves every topic it is still in, without waiting. */
   leaveAll(): void {
-    for (const topic of this.#joined) void this.#topics.remove(topic, this.#subscriber);
-    this.#joined.clear();
+    const joined = this.#joined;
+    this.#joined = undefined;
+    if (typeof joined === "string") void this.#topics.remove(joined, this.#subscriber);
+    else if (joined !== undefined) for (const topic of joined) void this.#topics.remove(topic, this.#subscriber);
   }
 }
 

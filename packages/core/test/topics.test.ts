@@ -63,6 +63,26 @@ describe("topics", () => {
     expect(await server.count("t")).toBe(0);
   });
 
+  it("leaves every topic it is still in when it ends, however many it joined and left", async () => {
+    const pubsub = new MemoryPubSub();
+    const many: Handler = async function* (_scope, receiver) {
+      for await (const message of receiver) {
+        const [verb, topic] = (message as string).split(" ") as [string, string];
+        yield send(`${verb} ${topic}: ${yield verb === "join" ? subscribe(topic) : unsubscribe(topic)}`);
+      }
+    };
+    const server = await start(many, { pubsub });
+    const client = await openClient(`${server.url}/`);
+    for (const step of ["join a", "join a", "leave a", "join b", "join a", "join c", "leave b"]) {
+      client.ws.send(step);
+      expect(await client.next()).toMatch(new RegExp(`^${step}: `));
+    }
+    expect([await server.count("a"), await server.count("b"), await server.count("c")]).toEqual([1, 0, 1]);
+    client.ws.close();
+    await vi.waitFor(() => expect(server.stats().subscriptions).toBe(0));
+    expect(pubsub.topics).toBe(0);
+  });
+
   it("carries out unsubscribe and publish from a finally block after the client has left", async () => {
     const pubsub = new MemoryPubSub();
     const app: Handler = async function* (scope, receiver) {
