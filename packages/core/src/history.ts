@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Message } from "./events.js";
 import type { HistoryConfig, HistoryOptions } from "./history-patterns.js";
 import { HistoryPatterns } from "./history-patterns.js";
+import { Ring } from "./ring.js";
 
 export type { HistoryConfig, HistoryOptions } from "./history-patterns.js";
 
@@ -35,8 +36,8 @@ interface Kept {
   offset: number;
   /** When to forget the topic: a `ttl` after its last message expired (never without `ttl`). */
   forgetAt: number;
-  /** Recorded messages with the time each expires, oldest first. */
-  readonly entries: (Recorded & { readonly expires: number })[];
+  /** Recorded messages with the time each expires, oldest first: the last `size`. */
+  readonly entries: Ring<Recorded & { readonly expires: number }>;
 }
 
 /**
@@ -69,7 +70,6 @@ export class MemoryHistory {
     const now = this.#now();
     kept.entries.push({ data, offset, expires: now + ttl });
     kept.forgetAt = now + 2 * ttl;
-    if (kept.entries.length > options.size) kept.entries.shift();
     // Now and then, forget what expired in topics nobody touches any more.
     if (++this.#recorded % 1024 === 0) this.#sweep();
     return { epoch: kept.epoch, offset };
@@ -83,7 +83,7 @@ export class MemoryHistory {
     if (from.epoch !== kept.epoch || from.offset > kept.offset) return { position, messages: undefined };
     const missed = kept.offset - from.offset;
     if (missed > kept.entries.length) return { position, messages: undefined };
-    return { position, messages: kept.entries.slice(kept.entries.length - missed).map(({ data, offset }) => ({ data, offset })) };
+    return { position, messages: kept.entries.newest(missed).map(({ data, offset }) => ({ data, offset })) };
   }
 
   /** Topics with history in memory, for leak checks in tests. */
@@ -97,7 +97,7 @@ export class MemoryHistory {
     kept = this.#topics.get(topic);
     if (kept === undefined) {
       const forgetAt = this.#now() + (options.ttl ?? Infinity);
-      kept = { epoch: randomBytes(6).toString("base64url"), offset: 0, forgetAt, entries: [] };
+      kept = { epoch: randomBytes(6).toString("base64url"), offset: 0, forgetAt, entries: new Ring(options.size) };
       this.#topics.set(topic, kept);
     }
     return kept;
@@ -106,8 +106,8 @@ export class MemoryHistory {
   #expire(topic: string, kept: Kept): void {
     const now = this.#now();
     let expired = 0;
-    while (expired < kept.entries.length && (kept.entries[expired] as { expires: number }).expires <= now) expired++;
-    if (expired > 0) kept.entries.splice(0, expired);
+    while (expired < kept.entries.length && kept.entries.at(expired).expires <= now) expired++;
+    kept.entries.dropOldest(expired);
     // Long idle: forget the topic; it starts again in a new epoch.
     if (now >= kept.forgetAt) this.#topics.delete(topic);
   }
