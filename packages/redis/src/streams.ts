@@ -1,16 +1,18 @@
 import { randomBytes } from "node:crypto";
 import type { HistoryOptions, Position, Recorded, Recovery } from "@scallion/core";
 import type { PubSubMessage } from "@scallion/core/transport";
-import type { RedisClientType } from "redis";
-import { RESP_TYPES } from "redis";
 import type { Commands } from "./commands.js";
 import { BINARY, encodeBody, FORMAT, POSITIONED } from "./frame.js";
+import type { Link } from "./link.js";
+import type { Names } from "./names.js";
 
 /**
  * Records a message and publishes it, atomically, so offsets and the order subscribers see agree:
  * the topic's epoch (made if missing: Redis lost it, or it is new), the next offset, the entry in
- * the stream (trimmed to `size`), the frame with its position on the channel.
- * KEYS: meta hash, stream, channel. ARGV: epoch if new, size, ttl (0: none), kind, payload, body, flags.
+ * the stream (trimmed to `size`), the frame with its position on the channel (PUBLISH, or SPUBLISH
+ * on a cluster: the three names share the topic's hash tag, so they are on this shard).
+ * KEYS: meta hash, stream, channel. ARGV: epoch if new, size, ttl (0: none), kind, payload, body,
+ * flags, publish command.
  */
 const RECORD = `
 redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
@@ -25,7 +27,7 @@ if ttl > 0 then
   redis.call('PEXPIRE', KEYS[2], 2 * ttl)
 end
 local digits = tostring(offset)
-redis.call('PUBLISH', KEYS[3], string.char(${FORMAT}, tonumber(ARGV[7]), #epoch) .. epoch .. string.char(#digits) .. digits .. ARGV[6])
+redis.call(ARGV[8], KEYS[3], string.char(${FORMAT}, tonumber(ARGV[7]), #epoch) .. epoch .. string.char(#digits) .. digits .. ARGV[6])
 return {epoch, offset}
 `;
 
@@ -60,24 +62,22 @@ end
 return out
 `;
 
-const AS_BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const;
-
 /**
- * Topics' history in Redis: a stream per topic (`<prefix>history:<topic>`, entries `0-<offset>`,
- * `MAXLEN` the topic's `size`), and a hash (`<prefix>meta:<topic>`) with its epoch and last
+ * Topics' history in Redis: a stream per topic (`<prefix>history:{<topic>}`, entries `0-<offset>`,
+ * `MAXLEN` the topic's `size`), and a hash (`<prefix>meta:{<topic>}`) with its epoch and last
  * offset. A Redis that restarts without persistence has lost both, so the next use makes a new
  * epoch and every older position is "not recovered". With `ttl`, an entry older than it does not
  * count as history, and a topic untouched for twice that is removed (it starts a new epoch).
  */
 export class StreamHistory {
-  readonly #redis: RedisClientType;
+  readonly #link: Link;
   readonly #commands: Commands;
-  readonly #prefix: string;
+  readonly #names: Names;
 
-  constructor(redis: RedisClientType, commands: Commands, prefix: string) {
-    this.#redis = redis;
+  constructor(link: Link, commands: Commands, names: Names) {
+    this.#link = link;
     this.#commands = commands;
-    this.#prefix = prefix;
+    this.#names = names;
   }
 
   /** Records and publishes `message` (to `channel`): its position, or false if Redis could not take it. */
@@ -85,14 +85,14 @@ export class StreamHistory {
     const { topic, data } = message;
     const binary = typeof data !== "string";
     const args = [
-      "EVAL", RECORD, "3", this.#meta(topic), this.#stream(topic), channel,
+      "EVAL", RECORD, "3", this.#names.meta(topic), this.#names.stream(topic), channel,
       newEpoch(), String(options.size), String(options.ttl ?? 0), binary ? "b" : "t",
       typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-      encodeBody(message), String((binary ? BINARY : 0) | POSITIONED),
+      encodeBody(message), String((binary ? BINARY : 0) | POSITIONED), this.#link.publishCommand,
     ];
     return this.#commands.run(
       async (): Promise<Position | false> => {
-        const [epoch, offset] = (await this.#redis.sendCommand(args)) as [string, number];
+        const [epoch, offset] = (await this.#link.send(channel, args)) as [string, number];
         return { epoch, offset };
       },
       () => false,
@@ -102,12 +102,12 @@ export class StreamHistory {
   /** Where `topic` stands and what it has after `from`; `undefined` if Redis could not answer. */
   recover(topic: string, options: HistoryOptions, from?: Position): Recovery | undefined | Promise<Recovery | undefined> {
     const args = [
-      "EVAL", RECOVER, "2", this.#meta(topic), this.#stream(topic),
+      "EVAL", RECOVER, "2", this.#names.meta(topic), this.#names.stream(topic),
       newEpoch(), from?.epoch ?? "", String(from?.offset ?? 0), String(options.size), String(options.ttl ?? 0),
     ];
     return this.#commands.run(
       async (): Promise<Recovery | undefined> => {
-        const reply = (await this.#redis.sendCommand(args, AS_BUFFERS)) as [Buffer, number, number, ...Buffer[]];
+        const reply = (await this.#link.send(this.#names.meta(topic), args, true)) as [Buffer, number, number, ...Buffer[]];
         const [epoch, offset, covered, ...entries] = reply;
         const position = { epoch: epoch.toString(), offset };
         if (from === undefined || covered === 0) return { position, messages: undefined };
@@ -121,14 +121,6 @@ export class StreamHistory {
       },
       () => undefined,
     );
-  }
-
-  #meta(topic: string): string {
-    return `${this.#prefix}meta:${topic}`;
-  }
-
-  #stream(topic: string): string {
-    return `${this.#prefix}history:${topic}`;
   }
 }
 
