@@ -7,16 +7,28 @@ import type { Link } from "./link.js";
 import type { Names } from "./names.js";
 
 /**
+ * The topic's epoch, made anew (ARGV[1]) when the hash is missing (Redis lost it, or the topic is
+ * new) or was written under another replication history: Redis replicates asynchronously, so a
+ * replica promoted since (a failover), or a restart, may lack the last offsets, which would then
+ * be given again to other messages. The replication id (`master_replid`) changes exactly then.
+ * Sets `epoch` and whether it is new (`made`). KEYS[1]: meta hash.
+ */
+const EPOCH = `
+local replid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
+local made = redis.call('HGET', KEYS[1], 'replid') ~= replid
+if made then redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'replid', replid) end
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+`;
+
+/**
  * Records a message and publishes it, atomically, so offsets and the order subscribers see agree:
- * the topic's epoch (made if missing: Redis lost it, or it is new), the next offset, the entry in
+ * the topic's epoch ({@link EPOCH}), the next offset, the entry in
  * the stream (trimmed to `size`), the frame with its position on the channel (PUBLISH, or SPUBLISH
  * on a cluster: the three names share the topic's hash tag, so they are on this shard).
  * KEYS: meta hash, stream, channel. ARGV: epoch if new, size, ttl (0: none), kind, payload, body,
  * flags, publish command.
  */
-const RECORD = `
-redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
+const RECORD = `${EPOCH}
 local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
@@ -36,11 +48,8 @@ return {epoch, offset}
  * kind, payload, …} when covered, {epoch, offset, 0} when not (or not asked).
  * KEYS: meta hash, stream. ARGV: epoch if new, from epoch ("" for none), from offset, size, ttl (0: none).
  */
-const RECOVER = `
-if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1]) == 1 and tonumber(ARGV[5]) > 0 then
-  redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[5]))
-end
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
+const RECOVER = `${EPOCH}
+if made and tonumber(ARGV[5]) > 0 then redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[5])) end
 local offset = tonumber(redis.call('HGET', KEYS[1], 'offset') or '0')
 local from = tonumber(ARGV[3])
 if ARGV[2] ~= epoch or from > offset then return {epoch, offset, 0} end
@@ -64,9 +73,10 @@ return out
 
 /**
  * Topics' history in Redis: a stream per topic (`<prefix>history:{<topic>}`, entries `0-<offset>`,
- * `MAXLEN` the topic's `size`), and a hash (`<prefix>meta:{<topic>}`) with its epoch and last
- * offset. A Redis that restarts without persistence has lost both, so the next use makes a new
- * epoch and every older position is "not recovered". With `ttl`, an entry older than it does not
+ * `MAXLEN` the topic's `size`), and a hash (`<prefix>meta:{<topic>}`) with its epoch, last offset
+ * and the replication id it was written under. A Redis that restarts without persistence has lost
+ * both, and a restarted or promoted (failed over) one has another replication id, so the next use
+ * makes a new epoch and every older position is "not recovered". With `ttl`, an entry older than it does not
  * count as history, and a topic untouched for twice that is removed (it starts a new epoch).
  */
 export class StreamHistory {
