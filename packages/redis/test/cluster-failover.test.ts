@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from "vitest";
 import { CLUSTER_NODE_TIMEOUT, hasRedisCluster } from "../src/testing.js";
 import { nodesOnCluster } from "./_cluster.js";
 import { reader } from "./_history.js";
+import type { Client } from "./_nodes.js";
 import { join } from "./_nodes.js";
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,12 +42,19 @@ describe.skipIf(!hasRedisCluster)("a shard's master killed mid-traffic on a Redi
     })();
     let promoted: number;
     let resumed: number;
+    let late: Client;
+    let joinTook: number;
     try {
       await far.wait(50);
       await away.drop();
       const before = n;
       const killedAt = Date.now();
       await shards.cluster.kill(victim.port);
+      // A join on node two to a topic of the shard that has no master: it waits at most `timeout`.
+      await sleep(100);
+      const joining = Date.now();
+      late = await join(two.server, `/?room=${same}`);
+      joinTook = Date.now() - joining;
       await vi.waitFor(async () => expect((await shards.cluster.masterOf(slot)).port).not.toBe(victim.port), {
         timeout: 20_000,
         interval: 50,
@@ -65,7 +73,9 @@ describe.skipIf(!hasRedisCluster)("a shard's master killed mid-traffic on a Redi
     }
     await vi.waitFor(async () => expect(await one.server.publish(same, "end")).toBe("published"));
     await one.server.publish(other, "end");
-    for (const client of [near, far, control]) await vi.waitFor(() => expect(client.messages.at(-1)).toBe("end"));
+    for (const client of [near, far, control, late]) await vi.waitFor(() => expect(client.messages.at(-1)).toBe("end"));
+    expect(joinTook).toBeLessThan(1_000 + 500);
+    for (const node of [one, two]) await vi.waitFor(async () => expect(await node.server.count(same)).toBe(3));
 
     const all = Array.from({ length: n }, (_, i) => String(i + 1));
     const published = (of: string[]): string[] => all.filter((_, i) => of[i] === "published");
@@ -96,7 +106,7 @@ describe.skipIf(!hasRedisCluster)("a shard's master killed mid-traffic on a Redi
 
     console.log(
       `${n} rounds; master killed after 50 delivered: replica promoted after ${promoted} ms, ` +
-        `delivery to the other node resumed after ${resumed} ms (node timeout ${CLUSTER_NODE_TIMEOUT} ms); ` +
+        `delivery to the other node resumed after ${resumed} ms (node timeout ${CLUSTER_NODE_TIMEOUT} ms), a join in the window took ${joinTook} ms; ` +
         `on the shard: ${local} publishes "local", ${lost.length} taken by Redis and not delivered to the other node; ` +
         `history: ${unrecorded} not recorded ("local"), ${missing.length} recorded and missing on resume`,
     );
