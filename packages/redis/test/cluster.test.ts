@@ -74,4 +74,16 @@ describe.skipIf(!hasRedisCluster)("on a Redis Cluster of three masters with a re
     await vi.waitFor(() => expect(client.texts).toEqual(numbers(0, 301)));
     expect(await one.server.count("feed")).toBe(1);
   });
+
+  it("carries a topic whose hash tag is empty (it starts with \"}\"), but cannot record its history", async () => {
+    const [one, two_] = await shards.two({ history: { "}kept": { size: 10 } } });
+    const [a, b] = [await join(two_.server, "/?room=}plain"), await join(two_.server, "/?room=}kept")];
+    expect(await one.server.publish("}plain", "hi")).toBe("published");
+    expect(await a.wait(1)).toEqual(["hi"]);
+    expect(await one.server.count("}plain")).toBe(1);
+    expect(await one.server.publish("}kept", "lost")).toBe("local"); // CROSSSLOT: its names hash whole
+    await one.server.publish("}plain", "marker");
+    await a.wait(2);
+    expect(b.messages).toEqual([]);
+  });
 });
