@@ -1,7 +1,10 @@
 import { bounded } from "@scallion/core/transport";
 import type { FrameListener, Link } from "./link.js";
 
-/** Channels per SUBSCRIBE or UNSUBSCRIBE command, so a restore after an outage goes in a few round trips. */
+/**
+ * Channels per SUBSCRIBE or UNSUBSCRIBE command (on a cluster, per batch of SSUBSCRIBEs sent
+ * together), so a restore after an outage goes in a few round trips.
+ */
 const BATCH = 500;
 
 /**
@@ -70,7 +73,7 @@ export class Channels {
 
   #reconnected(): void {
     // Redis may have restarted empty: confirm every channel again (node-redis resubscribes the
-    // ones it knows, and a SUBSCRIBE it already has costs no command).
+    // ones it knows, also on a cluster's promoted master, and a SUBSCRIBE it has costs no command).
     for (const channel of this.#subscribed) this.#toAdd.add(channel);
     this.#subscribed.clear();
     this.#kick();
