@@ -5,7 +5,10 @@ import { createClient, createCluster, RESP_TYPES } from "redis";
 export interface ClusterOptions {
   /** Some nodes of the cluster, `[{ url: "redis://10.0.0.1:6379" }, …]`; one that answers is enough. */
   rootNodes: { url: string }[];
-  /** Settings for every node connection (credentials, TLS), as node-redis's `createCluster({ defaults })`. */
+  /**
+   * Settings for every node connection (credentials, TLS), as node-redis's `createCluster({ defaults })`;
+   * Scallion sets the reconnection strategy and `disableOfflineQueue` itself.
+   */
   defaults?: RedisClusterOptions["defaults"];
 }
 
