@@ -1,6 +1,7 @@
 import { execFile, spawn } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:net";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -35,13 +36,16 @@ export interface TestRedis {
   resume(): void;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
+/** `n` distinct free loopback ports: each held until all are found, then let go. */
+async function freePorts(n: number): Promise<number[]> {
+  const probes = await Promise.all(
+    Array.from({ length: n }, () => new Promise<Server>((resolve) => {
+      const probe = createServer().listen(0, "127.0.0.1", () => resolve(probe));
+    })),
+  );
+  const ports = probes.map((probe) => (probe.address() as { port: number }).port);
+  await Promise.all(probes.map((probe) => new Promise((resolve) => probe.close(resolve))));
+  return ports;
 }
 
 function launch(port: number, extra: string[] = []): Promise<ChildProcess> {
@@ -74,7 +78,7 @@ function stop(child: ChildProcess): Promise<void> {
 
 /** Starts a redis-server on a free loopback port and waits until it accepts connections. */
 export async function startRedis(): Promise<TestRedis> {
-  const port = await freePort();
+  const [port = 0] = await freePorts(1);
   let child = await launch(port);
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -107,6 +111,7 @@ export interface TestCluster {
   readonly rootNodes: { url: string }[];
   /** Runs a command with redis-cli on `port`, or on a node that is up, and returns what it printed. */
   cli(args: string[], port?: number): Promise<string>;
+  /** Every node, as a node that is up sees them now. */
   nodes(): Promise<ClusterNode[]>;
   /** The master that serves `slot` now. */
   masterOf(slot: number): Promise<ClusterNode>;
@@ -166,12 +171,14 @@ export async function startRedisCluster(): Promise<TestCluster> {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    for (let i = 0; i < 6; i++) ports.push(await freePort());
-    const clusterArgs = (port: number): string[] => [
-      "--cluster-enabled", "yes", "--cluster-config-file", join(dir, `nodes-${port}.conf`),
+    // Each node's cluster bus on a port of its own: the default, port + 10000, may be past 65535.
+    const free = await freePorts(12);
+    ports.push(...free.slice(0, 6));
+    const clusterArgs = (port: number, bus: number): string[] => [
+      "--cluster-enabled", "yes", "--cluster-port", String(bus), "--cluster-config-file", join(dir, `nodes-${port}.conf`),
       "--cluster-node-timeout", String(CLUSTER_NODE_TIMEOUT), "--dir", dir,
     ];
-    await Promise.all(ports.map(async (port) => children.set(port, await launch(port, clusterArgs(port)))));
+    await Promise.all(ports.map(async (port, i) => children.set(port, await launch(port, clusterArgs(port, free[6 + i] as number)))));
     const [first = 0] = ports;
     await cli(first, ["--cluster", "create", ...ports.map((p) => `127.0.0.1:${p}`), "--cluster-replicas", "1", "--cluster-yes"]);
     await until("cluster_state:ok on every node", async () => {
