@@ -48,7 +48,7 @@ export interface RedisPubSubOptions {
 
 /**
  * The pub/sub engine on Redis: one subscriber connection per instance (create one per process and
- * give it to every server there; on a cluster, one per master), a channel subscribed while any
+ * give it to every server there; on a cluster, one per master it has channels on), a channel subscribed while any
  * local listener wants it, and binary-safe frames. Servers deliver to their own subscribers
  * themselves; Redis carries messages to the other processes. It reconnects by itself after a Redis
  * restart (or a cluster failover) and resubscribes.
