@@ -1,20 +1,22 @@
 import { bounded } from "@scallion/core/transport";
-import type { RedisClientType } from "redis";
-
-/** Channels per SUBSCRIBE or UNSUBSCRIBE command, so a restore after an outage goes in a few round trips. */
-const BATCH = 500;
-
-type FrameListener = (frame: Buffer, channel: Buffer) => void;
+import type { FrameListener, Link } from "./link.js";
 
 /**
- * The channels one subscriber connection should be in, and a loop that brings Redis in line:
- * one SUBSCRIBE or UNSUBSCRIBE at a time, only while the connection is up, each bounded in time.
+ * Channels per SUBSCRIBE or UNSUBSCRIBE command (on a cluster, per batch of SSUBSCRIBEs sent
+ * together), so a restore after an outage goes in a few round trips.
+ */
+const BATCH = 500;
+
+/**
+ * The channels this instance should be in, and a loop that brings Redis in line: one SUBSCRIBE or
+ * UNSUBSCRIBE at a time (on a cluster, SSUBSCRIBE per channel), only while the link is up, each
+ * bounded in time.
  * What is wanted while Redis is down is only remembered (a join then completes at once), and a
  * leave forgets it again, so an outage holds no more than the channels local connections are in.
  * After a reconnect every wanted channel is subscribed again and every unwanted one left.
  */
 export class Channels {
-  readonly #client: RedisClientType;
+  readonly #link: Link;
   readonly #listener: FrameListener;
   readonly #timeout: number;
   readonly #wanted = new Set<string>();
@@ -27,13 +29,13 @@ export class Channels {
   readonly #waiters = new Map<string, Set<() => void>>();
   #running = false;
 
-  constructor(client: RedisClientType, listener: FrameListener, timeout: number) {
-    this.#client = client;
+  constructor(link: Link, listener: FrameListener, timeout: number) {
+    this.#link = link;
     this.#listener = listener;
     this.#timeout = timeout;
-    client.on("ready", () => this.#reconnected());
+    link.onSubscriberReady(() => this.#reconnected());
     // Lost: whoever waits for a SUBSCRIBE goes on; the channel is subscribed after the reconnect.
-    client.on("error", () => this.#wakeAll());
+    link.onError(() => this.#wakeAll());
   }
 
   /** Channels wanted (subscribed, or to be once Redis is reachable). */
@@ -47,7 +49,7 @@ export class Channels {
     this.#stale.delete(channel);
     if (this.#subscribed.has(channel)) return undefined;
     this.#toAdd.add(channel);
-    if (!this.#client.isReady) return undefined;
+    if (!this.#link.listening) return undefined;
     const subscribed = this.#whenSubscribed(channel);
     this.#kick();
     return subscribed;
@@ -71,14 +73,14 @@ export class Channels {
 
   #reconnected(): void {
     // Redis may have restarted empty: confirm every channel again (node-redis resubscribes the
-    // ones it knows, and a SUBSCRIBE it already has costs no command).
+    // ones it knows, also on a cluster's promoted master, and a SUBSCRIBE it has costs no command).
     for (const channel of this.#subscribed) this.#toAdd.add(channel);
     this.#subscribed.clear();
     this.#kick();
   }
 
   #kick(): void {
-    if (this.#running || !this.#client.isReady) return;
+    if (this.#running || !this.#link.listening) return;
     this.#running = true;
     void this.#run().then((done) => {
       this.#running = false;
@@ -89,17 +91,17 @@ export class Channels {
 
   /** Works until nothing is left to do (true), the connection is down, or a command failed (false). */
   async #run(): Promise<boolean> {
-    while (this.#client.isReady) {
+    while (this.#link.listening) {
       const add = take(this.#toAdd);
       const remove = take(this.#stale);
       if (add.length + remove.length === 0) return true;
-      const added = add.length === 0 || (await this.#within(this.#client.subscribe(add, this.#listener, true)));
+      const added = add.length === 0 || (await this.#within(this.#link.subscribe(add, this.#listener)));
       for (const channel of add) {
         if (!this.#wanted.has(channel)) this.#stale.add(channel);
         else if (added) this.#confirm(channel);
         else this.#toAdd.add(channel);
       }
-      const removed = remove.length === 0 || (await this.#within(this.#client.unsubscribe(remove, this.#listener, true)));
+      const removed = remove.length === 0 || (await this.#within(this.#link.unsubscribe(remove, this.#listener)));
       if (!removed) for (const channel of remove) if (!this.#wanted.has(channel)) this.#stale.add(channel);
       if (!added || !removed) return false;
     }

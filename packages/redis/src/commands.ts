@@ -1,19 +1,18 @@
 import { bounded } from "@scallion/core/transport";
-import type { RedisClientType } from "redis";
 
 /**
- * Commands on one Redis connection, bounded in number and in time: none is sent while the
+ * Commands on the Redis connections, bounded in number and in time: none is sent while the
  * connection is down, at most `max` wait for an answer at once, and a caller waits at most
  * `timeout` ms for one. Whatever is refused or late gives the caller its fallback, at once.
  */
 export class Commands {
-  readonly #client: RedisClientType;
+  readonly #link: { readonly ready: boolean };
   readonly #max: number;
   readonly #timeout: number;
   #waiting = 0;
 
-  constructor(client: RedisClientType, max: number, timeout: number) {
-    this.#client = client;
+  constructor(link: { readonly ready: boolean }, max: number, timeout: number) {
+    this.#link = link;
     this.#max = max;
     this.#timeout = timeout;
   }
@@ -24,11 +23,11 @@ export class Commands {
   }
 
   get ready(): boolean {
-    return this.#client.isReady;
+    return this.#link.ready;
   }
 
   run<T>(command: () => Promise<T>, fallback: () => T): T | Promise<T> {
-    if (!this.#client.isReady || this.#waiting >= this.#max) return fallback();
+    if (!this.#link.ready || this.#waiting >= this.#max) return fallback();
     this.#waiting++;
     const settled = (): void => {
       this.#waiting--;

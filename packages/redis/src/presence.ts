@@ -1,5 +1,6 @@
-import type { RedisClientType } from "redis";
 import type { Commands } from "./commands.js";
+import type { Commander } from "./link.js";
+import type { Names } from "./names.js";
 
 /** Fields written per round trip, so a restore after an outage goes in a few. */
 const BATCH = 500;
@@ -17,9 +18,9 @@ const BATCH = 500;
  * process's numbers alone when Redis cannot answer.
  */
 export class Presence {
-  readonly #redis: RedisClientType;
+  readonly #redis: Commander;
   readonly #commands: Commands;
-  readonly #prefix: string;
+  readonly #names: Names;
   readonly #ttl: number;
   /** This process's counts, by node and topic (none of them zero). */
   readonly #local = new Map<string, Map<string, number>>();
@@ -30,10 +31,10 @@ export class Presence {
   #running: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(redis: RedisClientType, commands: Commands, prefix: string, ttlSeconds: number) {
+  constructor(redis: Commander, commands: Commands, names: Names, ttlSeconds: number) {
     this.#redis = redis;
     this.#commands = commands;
-    this.#prefix = prefix;
+    this.#names = names;
     this.#ttl = ttlSeconds;
   }
 
@@ -73,21 +74,21 @@ export class Presence {
     this.#local.clear();
     await this.#kick();
     const nodes = [...this.#dirty.keys(), ...this.#written.keys()];
-    if (nodes.length > 0) await this.#commands.run(() => this.#redis.del(nodes.map((n) => this.#nodeKey(n))), () => 0);
+    if (nodes.length > 0) await this.#commands.run(() => this.#redis.del(nodes.map((n) => this.#names.node(n))), () => 0);
   }
 
   /** What the other nodes count, cleaning up after nodes that are gone. */
   async #othersCount(topic: string): Promise<number> {
     const redis = this.#redis;
-    const fields = await redis.hGetAll(this.#topicKey(topic));
+    const fields = await redis.hGetAll(this.#names.presence(topic));
     const nodes = Object.keys(fields).filter((node) => !this.#local.has(node));
     if (nodes.length === 0) return 0;
-    const alive = await redis.exists(nodes.map((n) => this.#nodeKey(n)));
+    const alive = await redis.exists(nodes.map((n) => this.#names.node(n)));
     let total = 0;
     for (const node of nodes) {
       // Some node has gone without withdrawing: check one by one and drop its counts.
-      if (alive === nodes.length || (await redis.exists(this.#nodeKey(node))) === 1) total += Number(fields[node]);
-      else await redis.hDel(this.#topicKey(topic), node);
+      if (alive === nodes.length || (await redis.exists(this.#names.node(node))) === 1) total += Number(fields[node]);
+      else await redis.hDel(this.#names.presence(topic), node);
     }
     return total;
   }
@@ -102,8 +103,7 @@ export class Presence {
   async #run(): Promise<void> {
     while (this.#dirty.size > 0 && this.#commands.ready) {
       const batch = this.#takeBatch();
-      const multi = this.#pipeline(batch);
-      const written = await this.#commands.run(() => multi.execAsPipeline().then(() => true), () => false);
+      const written = await this.#commands.run(() => this.#write(batch).then(() => true), () => false);
       for (const [node, topics] of batch) {
         for (const topic of topics) {
           if (!written) entry(this.#dirty, node).add(topic);
@@ -115,17 +115,22 @@ export class Presence {
     }
   }
 
-  #pipeline(batch: Map<string, Set<string>>): ReturnType<RedisClientType["multi"]> {
-    const multi = this.#redis.multi();
+  /**
+   * Writes a batch: one command per count, all sent at once (pipelined by the client). Not one
+   * MULTI: on a cluster the topics' keys are on different shards.
+   */
+  async #write(batch: Map<string, Set<string>>): Promise<void> {
+    const redis = this.#redis;
+    const writes: Promise<unknown>[] = [];
     for (const [node, topics] of batch) {
-      multi.set(this.#nodeKey(node), "1", { expiration: { type: "EX", value: this.#ttl } });
+      writes.push(redis.set(this.#names.node(node), "1", { expiration: { type: "EX", value: this.#ttl } }));
       for (const topic of topics) {
         const n = this.#local.get(node)?.get(topic);
-        if (n === undefined) multi.hDel(this.#topicKey(topic), node);
-        else multi.hSet(this.#topicKey(topic), node, n);
+        const key = this.#names.presence(topic);
+        writes.push(n === undefined ? redis.hDel(key, node) : redis.hSet(key, node, n));
       }
     }
-    return multi;
+    await Promise.all(writes);
   }
 
   #takeBatch(): Map<string, Set<string>> {
@@ -151,18 +156,10 @@ export class Presence {
     if (this.#timer !== undefined) return;
     this.#timer = setInterval(() => {
       for (const node of this.#local.keys()) {
-        void this.#commands.run(() => this.#redis.expire(this.#nodeKey(node), this.#ttl), () => 0);
+        void this.#commands.run(() => this.#redis.expire(this.#names.node(node), this.#ttl), () => 0);
       }
     }, (this.#ttl * 1000) / 3);
     this.#timer.unref();
-  }
-
-  #topicKey(topic: string): string {
-    return `${this.#prefix}presence:${topic}`;
-  }
-
-  #nodeKey(node: string): string {
-    return `${this.#prefix}node:${node}`;
   }
 }
 

@@ -2,11 +2,12 @@ import type { HistoryConfig, Logger, Position, PubSub, Recovery } from "@scallio
 import type { PubSubListener, PubSubMessage } from "@scallion/core/transport";
 import { HistoryPatterns } from "@scallion/core/transport";
 import { consoleLogger, OptionError, silentLogger } from "@scallion/core";
-import type { RedisClientType } from "redis";
-import { createClient } from "redis";
 import { Channels } from "./channels.js";
 import { Commands } from "./commands.js";
 import { decodeFrame, encodeFrame } from "./frame.js";
+import type { ClusterOptions, Link } from "./link.js";
+import { createLink } from "./link.js";
+import { Names } from "./names.js";
 import { Presence } from "./presence.js";
 import { StreamHistory } from "./streams.js";
 
@@ -14,6 +15,12 @@ import { StreamHistory } from "./streams.js";
 export interface RedisPubSubOptions {
   /** Where Redis is. Default `REDIS_URL` from the environment, else `redis://127.0.0.1:6379`. */
   url?: string;
+  /**
+   * A Redis Cluster (Redis 7 or later) instead of one server, `{ rootNodes: [{ url }, …] }`: topics
+   * go over sharded pub/sub (SSUBSCRIBE, SPUBLISH), so each message reaches only the shard of its
+   * topic's slot, and each topic's keys are on that shard too. Not with `url`.
+   */
+  cluster?: ClusterOptions;
   /** Prefix of every channel and key Scallion uses, so several apps can share one Redis. Default "scallion:". */
   prefix?: string;
   /** Seconds a crashed process's presence counts linger before `count()` stops including them. Default 30. */
@@ -39,19 +46,16 @@ export interface RedisPubSubOptions {
   logger?: Logger | false;
 }
 
-/** Longest pause between reconnection attempts, in ms: how late delivery can resume after Redis is back. */
-export const MAX_RECONNECT_DELAY = 1_000;
-
 /**
  * The pub/sub engine on Redis: one subscriber connection per instance (create one per process and
- * give it to every server there), a channel subscribed while any local listener wants it, and
- * binary-safe frames. Servers deliver to their own subscribers themselves; Redis carries messages
- * to the other processes. It reconnects by itself after a Redis restart and resubscribes.
+ * give it to every server there; on a cluster, one per master it has channels on), a channel subscribed while any
+ * local listener wants it, and binary-safe frames. Servers deliver to their own subscribers
+ * themselves; Redis carries messages to the other processes. It reconnects by itself after a Redis
+ * restart (or a cluster failover) and resubscribes.
  */
 export class RedisPubSub implements PubSub {
-  readonly #publisher: RedisClientType;
-  readonly #subscriber: RedisClientType;
-  readonly #prefix: string;
+  readonly #link: Link;
+  readonly #names: Names;
   readonly #logger: Logger;
   readonly #listeners = new Map<string, Set<PubSubListener>>();
   readonly #commands: Commands;
@@ -67,38 +71,35 @@ export class RedisPubSub implements PubSub {
     checkOptions(options);
     const url = options.url ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
     const timeout = options.timeout ?? 1000;
-    this.#prefix = options.prefix ?? "scallion:";
+    this.#names = new Names(options.prefix ?? "scallion:");
     this.#logger = options.logger === false ? silentLogger : (options.logger ?? consoleLogger);
-    // Retry quickly at first, then every second, for as long as it takes.
-    const reconnectStrategy = (retries: number): number => Math.min(50 * 2 ** retries, MAX_RECONNECT_DELAY);
-    // Nothing queues while Redis is down: every command fails at once and its caller goes on.
-    this.#publisher = createClient({ url, socket: { reconnectStrategy }, disableOfflineQueue: true }) as RedisClientType;
-    this.#subscriber = this.#publisher.duplicate() as RedisClientType;
-    this.#commands = new Commands(this.#publisher, options.maxPending ?? 1000, timeout);
-    this.#presence = new Presence(this.#publisher, this.#commands, this.#prefix, options.presenceTtl ?? 30);
-    this.#channels = new Channels(this.#subscriber, (frame, channel) => this.#receive(frame, channel), timeout);
+    this.#link = createLink(url, options.cluster);
+    this.#commands = new Commands(this.#link, options.maxPending ?? 1000, timeout);
+    this.#presence = new Presence(this.#link.commander, this.#commands, this.#names, options.presenceTtl ?? 30);
+    this.#channels = new Channels(this.#link, (frame, channel) => this.#receive(frame, channel), timeout);
     this.#patterns = new HistoryPatterns(options.history ?? {}, "createRedisPubSub()");
-    this.#history = new StreamHistory(this.#publisher, this.#commands, this.#prefix);
+    this.#history = new StreamHistory(this.#link, this.#commands, this.#names);
     let down = false;
-    for (const client of [this.#publisher, this.#subscriber]) {
-      client.on("error", (error: Error) => {
-        if (down) return;
-        down = true;
-        this.#logger.warn({ err: error.message }, "redis connection lost; reconnecting");
-      });
-      client.on("ready", () => {
-        if (!down) return;
-        down = false;
-        this.#logger.info({}, "redis connection restored");
-      });
-    }
-    // Redis may have restarted empty: put this process's presence back.
-    this.#publisher.on("ready", () => this.#presence.restore());
+    this.#link.onError((error) => {
+      if (down) return;
+      down = true;
+      this.#logger.warn({ err: error.message }, "redis connection lost; reconnecting");
+    });
+    const restored = (): void => {
+      if (!down) return;
+      down = false;
+      this.#logger.info({}, "redis connection restored");
+    };
+    this.#link.onCommandsReady(restored);
+    this.#link.onSubscriberReady(restored);
+    // Redis may have restarted empty (on a cluster: a master may be a promoted replica that had
+    // not received every write): put this process's presence back.
+    this.#link.onCommandsReady(() => this.#presence.restore());
   }
 
-  /** Opens both connections. */
+  /** Opens the connections. */
   async connect(): Promise<this> {
-    await Promise.all([this.#publisher.connect(), this.#subscriber.connect()]);
+    await this.#link.connect();
     return this;
   }
 
@@ -124,14 +125,14 @@ export class RedisPubSub implements PubSub {
       return undefined;
     }
     this.#listeners.set(topic, new Set([listener]));
-    return this.#channels.want(this.#channel(topic));
+    return this.#channels.want(this.#names.channel(topic));
   }
 
   unsubscribe(topic: string, listener: PubSubListener): void {
     const listeners = this.#listeners.get(topic);
     if (listeners === undefined || !listeners.delete(listener) || listeners.size > 0) return;
     this.#listeners.delete(topic);
-    this.#channels.drop(this.#channel(topic));
+    this.#channels.drop(this.#names.channel(topic));
   }
 
   /**
@@ -143,13 +144,13 @@ export class RedisPubSub implements PubSub {
       this.#dropped++;
       return false;
     };
-    const channel = this.#channel(message.topic);
+    const channel = this.#names.channel(message.topic);
     const history = this.#patterns.optionsFor(message.topic);
     if (history !== undefined) {
       const recorded = this.#history.record(message, channel, history);
       return recorded instanceof Promise ? recorded.then((r) => r || dropped()) : recorded || dropped();
     }
-    return this.#commands.run(() => this.#publisher.publish(channel, encodeFrame(message)).then(() => true), dropped);
+    return this.#commands.run(() => this.#link.publish(channel, encodeFrame(message)).then(() => true), dropped);
   }
 
   keepsHistory(topic: string): boolean {
@@ -172,18 +173,18 @@ export class RedisPubSub implements PubSub {
     return this.#presence.count(topic);
   }
 
-  /** Leaves every channel, withdraws this process's presence and closes both connections. */
+  /** Leaves every channel, withdraws this process's presence and closes the connections. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     this.#listeners.clear();
     this.#channels.clear();
     await this.#presence.withdraw();
-    await Promise.allSettled([this.#subscriber.close(), this.#publisher.close()]);
+    await this.#link.close();
   }
 
   #receive(frame: Buffer, channel: Buffer): void {
-    const topic = channel.toString().slice(this.#prefix.length + TOPIC.length);
+    const topic = this.#names.topicOf(channel);
     let message: PubSubMessage;
     try {
       message = decodeFrame(topic, frame);
@@ -193,13 +194,7 @@ export class RedisPubSub implements PubSub {
     }
     for (const listener of this.#listeners.get(topic) ?? []) listener(message);
   }
-
-  #channel(topic: string): string {
-    return `${this.#prefix}${TOPIC}${topic}`;
-  }
 }
-
-const TOPIC = "topic:";
 
 /**
  * Connects a {@link RedisPubSub}; give it to `serve(app, { pubsub })`, once per process.
@@ -215,11 +210,20 @@ export async function createRedisPubSub(options: RedisPubSubOptions = {}): Promi
 
 function checkOptions(options: RedisPubSubOptions): void {
   const where = "createRedisPubSub()";
-  const { url, prefix, presenceTtl, maxPending, timeout } = options;
-  if (url !== undefined && (typeof url !== "string" || !/^rediss?:\/\//.test(url))) {
-    throw new OptionError(where, "url", "must be a redis:// or rediss:// URL");
+  const { url, cluster, prefix, presenceTtl, maxPending, timeout } = options;
+  const isUrl = (u: unknown): boolean => typeof u === "string" && /^rediss?:\/\//.test(u);
+  if (url !== undefined && !isUrl(url)) throw new OptionError(where, "url", "must be a redis:// or rediss:// URL");
+  if (cluster !== undefined) {
+    if (url !== undefined) throw new OptionError(where, "cluster", "cannot be given with url");
+    const roots: unknown = (cluster as { rootNodes?: unknown } | null)?.rootNodes;
+    if (!Array.isArray(roots) || roots.length === 0 || !roots.every((n) => isUrl((n as { url?: unknown } | null)?.url))) {
+      throw new OptionError(where, "cluster", "must be { rootNodes: [{ url: \"redis://…\" }, …] }");
+    }
   }
   if (prefix !== undefined && typeof prefix !== "string") throw new OptionError(where, "prefix", "must be a string");
+  if (cluster !== undefined && /[{}]/.test(prefix ?? "")) {
+    throw new OptionError(where, "prefix", "must have no { or } on a cluster (topics are the hash tags)");
+  }
   if (presenceTtl !== undefined && !(Number.isInteger(presenceTtl) && presenceTtl > 0)) {
     throw new OptionError(where, "presenceTtl", "must be a positive whole number of seconds");
   }

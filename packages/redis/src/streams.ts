@@ -1,20 +1,34 @@
 import { randomBytes } from "node:crypto";
 import type { HistoryOptions, Position, Recorded, Recovery } from "@scallion/core";
 import type { PubSubMessage } from "@scallion/core/transport";
-import type { RedisClientType } from "redis";
-import { RESP_TYPES } from "redis";
 import type { Commands } from "./commands.js";
 import { BINARY, encodeBody, FORMAT, POSITIONED } from "./frame.js";
+import type { Link } from "./link.js";
+import type { Names } from "./names.js";
+
+/**
+ * The topic's epoch, made anew (ARGV[1]) when the hash is missing (Redis lost it, or the topic is
+ * new) or was written under another replication history: Redis replicates asynchronously, so a
+ * replica promoted since (a failover), or a restart, may lack the last offsets, which would then
+ * be given again to other messages. The replication id (`master_replid`) changes exactly then.
+ * Sets `epoch` and whether it is new (`made`). KEYS[1]: meta hash.
+ */
+const EPOCH = `
+local replid = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)')
+local made = redis.call('HGET', KEYS[1], 'replid') ~= replid
+if made then redis.call('HSET', KEYS[1], 'epoch', ARGV[1], 'replid', replid) end
+local epoch = redis.call('HGET', KEYS[1], 'epoch')
+`;
 
 /**
  * Records a message and publishes it, atomically, so offsets and the order subscribers see agree:
- * the topic's epoch (made if missing: Redis lost it, or it is new), the next offset, the entry in
- * the stream (trimmed to `size`), the frame with its position on the channel.
- * KEYS: meta hash, stream, channel. ARGV: epoch if new, size, ttl (0: none), kind, payload, body, flags.
+ * the topic's epoch ({@link EPOCH}), the next offset, the entry in
+ * the stream (trimmed to `size`), the frame with its position on the channel (PUBLISH, or SPUBLISH
+ * on a cluster: the three names share the topic's hash tag, so they are on this shard).
+ * KEYS: meta hash, stream, channel. ARGV: epoch if new, size, ttl (0: none), kind, payload, body,
+ * flags, publish command.
  */
-const RECORD = `
-redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1])
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
+const RECORD = `${EPOCH}
 local offset = redis.call('HINCRBY', KEYS[1], 'offset', 1)
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
@@ -25,7 +39,7 @@ if ttl > 0 then
   redis.call('PEXPIRE', KEYS[2], 2 * ttl)
 end
 local digits = tostring(offset)
-redis.call('PUBLISH', KEYS[3], string.char(${FORMAT}, tonumber(ARGV[7]), #epoch) .. epoch .. string.char(#digits) .. digits .. ARGV[6])
+redis.call(ARGV[8], KEYS[3], string.char(${FORMAT}, tonumber(ARGV[7]), #epoch) .. epoch .. string.char(#digits) .. digits .. ARGV[6])
 return {epoch, offset}
 `;
 
@@ -34,11 +48,8 @@ return {epoch, offset}
  * kind, payload, …} when covered, {epoch, offset, 0} when not (or not asked).
  * KEYS: meta hash, stream. ARGV: epoch if new, from epoch ("" for none), from offset, size, ttl (0: none).
  */
-const RECOVER = `
-if redis.call('HSETNX', KEYS[1], 'epoch', ARGV[1]) == 1 and tonumber(ARGV[5]) > 0 then
-  redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[5]))
-end
-local epoch = redis.call('HGET', KEYS[1], 'epoch')
+const RECOVER = `${EPOCH}
+if made and tonumber(ARGV[5]) > 0 then redis.call('PEXPIRE', KEYS[1], 2 * tonumber(ARGV[5])) end
 local offset = tonumber(redis.call('HGET', KEYS[1], 'offset') or '0')
 local from = tonumber(ARGV[3])
 if ARGV[2] ~= epoch or from > offset then return {epoch, offset, 0} end
@@ -60,24 +71,23 @@ end
 return out
 `;
 
-const AS_BUFFERS = { typeMapping: { [RESP_TYPES.BLOB_STRING]: Buffer } } as const;
-
 /**
- * Topics' history in Redis: a stream per topic (`<prefix>history:<topic>`, entries `0-<offset>`,
- * `MAXLEN` the topic's `size`), and a hash (`<prefix>meta:<topic>`) with its epoch and last
- * offset. A Redis that restarts without persistence has lost both, so the next use makes a new
- * epoch and every older position is "not recovered". With `ttl`, an entry older than it does not
+ * Topics' history in Redis: a stream per topic (`<prefix>history:{<topic>}`, entries `0-<offset>`,
+ * `MAXLEN` the topic's `size`), and a hash (`<prefix>meta:{<topic>}`) with its epoch, last offset
+ * and the replication id it was written under. A Redis that restarts without persistence has lost
+ * both, and a restarted or promoted (failed over) one has another replication id, so the next use
+ * makes a new epoch and every older position is "not recovered". With `ttl`, an entry older than it does not
  * count as history, and a topic untouched for twice that is removed (it starts a new epoch).
  */
 export class StreamHistory {
-  readonly #redis: RedisClientType;
+  readonly #link: Link;
   readonly #commands: Commands;
-  readonly #prefix: string;
+  readonly #names: Names;
 
-  constructor(redis: RedisClientType, commands: Commands, prefix: string) {
-    this.#redis = redis;
+  constructor(link: Link, commands: Commands, names: Names) {
+    this.#link = link;
     this.#commands = commands;
-    this.#prefix = prefix;
+    this.#names = names;
   }
 
   /** Records and publishes `message` (to `channel`): its position, or false if Redis could not take it. */
@@ -85,14 +95,14 @@ export class StreamHistory {
     const { topic, data } = message;
     const binary = typeof data !== "string";
     const args = [
-      "EVAL", RECORD, "3", this.#meta(topic), this.#stream(topic), channel,
+      "EVAL", RECORD, "3", this.#names.meta(topic), this.#names.stream(topic), channel,
       newEpoch(), String(options.size), String(options.ttl ?? 0), binary ? "b" : "t",
       typeof data === "string" ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength),
-      encodeBody(message), String((binary ? BINARY : 0) | POSITIONED),
+      encodeBody(message), String((binary ? BINARY : 0) | POSITIONED), this.#link.publishCommand,
     ];
     return this.#commands.run(
       async (): Promise<Position | false> => {
-        const [epoch, offset] = (await this.#redis.sendCommand(args)) as [string, number];
+        const [epoch, offset] = (await this.#link.send(channel, args)) as [string, number];
         return { epoch, offset };
       },
       () => false,
@@ -102,12 +112,12 @@ export class StreamHistory {
   /** Where `topic` stands and what it has after `from`; `undefined` if Redis could not answer. */
   recover(topic: string, options: HistoryOptions, from?: Position): Recovery | undefined | Promise<Recovery | undefined> {
     const args = [
-      "EVAL", RECOVER, "2", this.#meta(topic), this.#stream(topic),
+      "EVAL", RECOVER, "2", this.#names.meta(topic), this.#names.stream(topic),
       newEpoch(), from?.epoch ?? "", String(from?.offset ?? 0), String(options.size), String(options.ttl ?? 0),
     ];
     return this.#commands.run(
       async (): Promise<Recovery | undefined> => {
-        const reply = (await this.#redis.sendCommand(args, AS_BUFFERS)) as [Buffer, number, number, ...Buffer[]];
+        const reply = (await this.#link.send(this.#names.meta(topic), args, true)) as [Buffer, number, number, ...Buffer[]];
         const [epoch, offset, covered, ...entries] = reply;
         const position = { epoch: epoch.toString(), offset };
         if (from === undefined || covered === 0) return { position, messages: undefined };
@@ -121,14 +131,6 @@ export class StreamHistory {
       },
       () => undefined,
     );
-  }
-
-  #meta(topic: string): string {
-    return `${this.#prefix}meta:${topic}`;
-  }
-
-  #stream(topic: string): string {
-    return `${this.#prefix}history:${topic}`;
   }
 }
 

@@ -36,12 +36,8 @@ export interface Node {
 }
 
 /** A server on its own RedisPubSub (another process, as far as Redis can tell), running {@link roomApp}. */
-export async function startNode(
-  url: string,
-  options: Omit<RedisPubSubOptions, "url"> = {},
-  serveOptions: ServeOptions = {},
-): Promise<Node> {
-  const pubsub = await createRedisPubSub({ url, logger: false, ...options });
+export async function startNode(options: RedisPubSubOptions, serveOptions: ServeOptions = {}): Promise<Node> {
+  const pubsub = await createRedisPubSub({ logger: false, ...options });
   const app = roomApp((topic) => server.count(topic));
   const server: Server = await serve(app, { port: 0, logger: false, pubsub, maxConnectionsPerAddress: null, ...serveOptions });
   return { server, pubsub };
@@ -100,7 +96,7 @@ export function nodesOnRedis(): {
     nodes,
     async two(options = {}) {
       const url = (redis as TestRedis).url;
-      nodes.push(await startNode(url, options), await startNode(url, options));
+      nodes.push(await startNode({ url, ...options }), await startNode({ url, ...options }));
       return nodes.slice(-2) as [Node, Node];
     },
   };

@@ -1,64 +1,11 @@
-import type { Handler, Position, Server } from "@scallion/core";
-import { send, serve, subscribe } from "@scallion/core";
+import type { Position, Server } from "@scallion/core";
+import { serve } from "@scallion/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { WebSocket } from "ws";
 import type { RedisPubSub } from "../src/index.js";
 import { createRedisPubSub } from "../src/index.js";
 import type { TestRedis } from "../src/testing.js";
 import { hasRedis, startRedis } from "../src/testing.js";
-
-/** Subscribes to "feed", resuming after `?epoch=&offset=` when given, and says the outcome. */
-const feed: Handler = async function* (scope, receiver) {
-  const { epoch, offset } = scope.query;
-  const since = epoch === undefined ? undefined : { epoch, offset: Number(offset) };
-  yield send(`outcome: ${yield subscribe("feed", { since })}`);
-  for await (const _ of receiver);
-};
-
-interface Frame {
-  kind: "message" | "position";
-  epoch?: string;
-  offset?: number;
-  text?: string;
-  bytes?: string;
-  recovered?: boolean;
-}
-
-/** A client that keeps its last position and resumes with it. */
-function reader() {
-  const texts: string[] = [];
-  const frames: Frame[] = [];
-  let outcome = "";
-  let ws: WebSocket | undefined;
-  const state = {
-    texts,
-    frames,
-    position: undefined as Position | undefined,
-    async open(server: Server): Promise<string> {
-      const p = state.position;
-      ws = new WebSocket(`${server.url}/${p === undefined ? "" : `?epoch=${p.epoch}&offset=${p.offset}`}`);
-      outcome = "";
-      ws.on("message", (data: Buffer) => {
-        const text = data.toString();
-        if (text.startsWith("outcome: ")) return void (outcome = text);
-        const frame = JSON.parse(text) as Frame;
-        frames.push(frame);
-        if (frame.kind === "message") texts.push(frame.text ?? `bytes ${frame.bytes}`);
-        if (frame.epoch !== undefined && frame.offset !== undefined) state.position = { epoch: frame.epoch, offset: frame.offset };
-      });
-      await vi.waitFor(() => expect(outcome).not.toBe(""));
-      return outcome;
-    },
-    async drop(): Promise<void> {
-      const closed = new Promise((resolve) => ws?.once("close", resolve));
-      ws?.terminate();
-      await closed;
-    },
-  };
-  return state;
-}
-
-const numbers = (from: number, to: number): string[] => Array.from({ length: to - from + 1 }, (_, i) => String(from + i));
+import { feed, numbers, reader } from "./_history.js";
 
 describe.skipIf(!hasRedis)("history in Redis Streams, resumed on any node", () => {
   let redis: TestRedis;

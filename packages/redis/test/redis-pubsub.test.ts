@@ -97,8 +97,8 @@ describe.skipIf(!hasRedis)("RedisPubSub against a real redis-server", () => {
     expect(await servers[1]?.count("room")).toBe(3);
     const probe = createClient({ url: redis.url });
     await probe.connect();
-    const subscribed = await probe.pubSubNumSub("scallion:topic:room");
-    expect(subscribed["scallion:topic:room"]).toBe(2); // one subscriber connection per node
+    const subscribed = await probe.pubSubNumSub("scallion:topic:{room}");
+    expect(subscribed["scallion:topic:{room}"]).toBe(2); // one subscriber connection per node
     await probe.close();
   });
 
