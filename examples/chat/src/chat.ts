@@ -1,5 +1,5 @@
-import type { PubSub, Scope } from "@scallion/core";
-import { close, publish, subscribe, unsubscribe } from "@scallion/core";
+import type { Outcome, PubSub, Scope } from "@scallion/core";
+import { close, publish, send, subscribe, unsubscribe } from "@scallion/core";
 import type { Secret } from "@scallion/middleware";
 import { compose, json, origin, rateLimit, resume, router, validate } from "@scallion/middleware";
 import { ADDRESS_RATE_LIMIT, RATE_LIMIT } from "./limits.js";
@@ -39,10 +39,14 @@ function speakerOf(scope: Scope, signedIn: ((scope: Scope) => string | undefined
   return { from: signedIn === undefined ? checked.name : checked.name + GUEST_MARK };
 }
 
+/** What the sender of a line that reached only this instance is told (see `Notice`). */
+export const LOCAL_ONLY = "Only the members on this server got your last message: the others could not be reached.";
+
 /**
  * The chat: rooms at `/chat/:room`. Each connection joins its room's topic, announces itself
  * with the room's member count, publishes every line it sends to the whole room (itself
- * included), and announces its leaving however the connection ends. A bad name or room closes
+ * included; told with a notice when the line reached only this instance's members), and
+ * announces its leaving however the connection ends. A bad name or room closes
  * with 1008 and a reason saying what is wrong; so does sending too much too fast.
  */
 export function createChat({ pubsub, sessionSecret }: ChatOptions) {
@@ -67,7 +71,8 @@ export function createChat({ pubsub, sessionSecret }: ChatOptions) {
     yield publish(topic, line({ type: "join", room, from, members: await pubsub.count(topic) }));
     try {
       for await (const message of receiver) {
-        yield publish(topic, line({ type: "message", room, from, text: message.text, ts: Date.now() }));
+        const outcome: Outcome = yield publish(topic, line({ type: "message", room, from, text: message.text, ts: Date.now() }));
+        if (outcome === "local") yield send(line({ type: "notice", text: LOCAL_ONLY }));
       }
     } finally {
       // Runs however the connection ends; publishing still works once the client has gone.

@@ -102,6 +102,7 @@ client.on("resume", ({ recovered }) => {
 client.on("gap", () => missing("Some messages may be missing here."));
 client.on("message", (message) => {
   if (message.type === "message") append(message.from, message.text, false);
+  else if (message.type === "notice") missing(message.text);
   else if (message.type === "join" || message.type === "leave") {
     members.textContent = String(message.members);
     append(message.from, message.from + (message.type === "join" ? " joined" : " left"), true);

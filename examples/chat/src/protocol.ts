@@ -31,5 +31,19 @@ export const Presence = z.object({
   members: z.number().int().nonnegative(),
 });
 
-export const ServerMessage = z.discriminatedUnion("type", [ChatLine, Presence.extend({ type: z.literal("join") }), Presence.extend({ type: z.literal("leave") })]);
+/**
+ * Sent to the sender alone when its line reached only the members on this instance: the message
+ * bus (Redis) could not carry it to the others, and it is not in the room's history.
+ */
+export const Notice = z.object({
+  type: z.literal("notice"),
+  text: z.string(),
+});
+
+export const ServerMessage = z.discriminatedUnion("type", [
+  ChatLine,
+  Presence.extend({ type: z.literal("join") }),
+  Presence.extend({ type: z.literal("leave") }),
+  Notice,
+]);
 export type ServerMessage = z.infer<typeof ServerMessage>;
