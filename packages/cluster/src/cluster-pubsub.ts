@@ -2,7 +2,7 @@ import cluster from "node:cluster";
 import type { HistoryConfig, Position, PubSub, Recovery } from "@scallion/core";
 import { checkOptions, optionChecks } from "@scallion/core/options";
 import type { PubSubListener, PubSubMessage } from "@scallion/core/transport";
-import { HistoryPatterns } from "@scallion/core/transport";
+import { HistoryPatterns, TopicListeners } from "@scallion/core/transport";
 import type { Channel } from "./backlog.js";
 import { Backlog } from "./backlog.js";
 import type { Presence } from "./registry.js";
@@ -40,7 +40,7 @@ export interface ClusterPubSubOptions {
  * across workers, and keeps history. Servers deliver to their own subscribers themselves, at once.
  */
 export class ClusterPubSub implements PubSub {
-  readonly #listeners = new Map<string, Set<PubSubListener>>();
+  readonly #listeners = new TopicListeners();
   /** This process's presence counts. */
   readonly #presence: Presence = new Map();
   readonly #patterns: HistoryPatterns;
@@ -76,20 +76,11 @@ export class ClusterPubSub implements PubSub {
   }
 
   subscribe(topic: string, listener: PubSubListener): Promise<void> | undefined {
-    const listeners = this.#listeners.get(topic);
-    if (listeners !== undefined) {
-      listeners.add(listener);
-      return undefined;
-    }
-    this.#listeners.set(topic, new Set([listener]));
-    return this.#requests.tell({ op: "subscribe", topic });
+    return this.#listeners.add(topic, listener) ? this.#requests.tell({ op: "subscribe", topic }) : undefined;
   }
 
   unsubscribe(topic: string, listener: PubSubListener): Promise<void> | undefined {
-    const listeners = this.#listeners.get(topic);
-    if (listeners === undefined || !listeners.delete(listener) || listeners.size > 0) return undefined;
-    this.#listeners.delete(topic);
-    return this.#requests.tell({ op: "unsubscribe", topic });
+    return this.#listeners.delete(topic, listener) ? this.#requests.tell({ op: "unsubscribe", topic }) : undefined;
   }
 
   /**
@@ -106,7 +97,7 @@ export class ClusterPubSub implements PubSub {
     const wire = toWire(message);
     if (history !== undefined) return this.#requests.ask<false | Position>({ op: "publish", message: wire, history }, (a) => a as Position, dropped);
     // The publishing server ignores its own message (by origin); the others here deliver it.
-    this.#dispatch(message);
+    this.#listeners.deliver(message);
     return this.#requests.ask<boolean>({ op: "publish", message: wire }, () => true, dropped);
   }
 
@@ -145,12 +136,9 @@ export class ClusterPubSub implements PubSub {
     if (!isClusterMessage(message)) return;
     const m = message as ToWorker;
     if (m.op === "answer") this.#requests.answer(m.id, m.value as Answer);
-    else this.#dispatch(fromWire(m.message));
+    else this.#listeners.deliver(fromWire(m.message));
   }
 
-  #dispatch(message: PubSubMessage): void {
-    for (const listener of this.#listeners.get(message.topic) ?? []) listener(message);
-  }
 }
 
 
