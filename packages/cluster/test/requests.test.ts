@@ -19,10 +19,10 @@ describe("a worker's requests to a primary that has hung", () => {
   it("waits at most maxPending at once; the others get their fallback at once, and every wait ends by the timeout", async () => {
     const channel = hung();
     const requests = new Requests(new Backlog(channel, 10), 3, 50, () => true);
-    const publish = () => requests.ask({ op: "count", topic: "t" }, (n) => n as number, () => -1);
-    const waiting = [publish(), publish(), publish()];
+    const count = () => requests.ask({ op: "count", topic: "t" }, (n) => n as number, () => -1);
+    const waiting = [count(), count(), count()] as Promise<number>[];
     expect(waiting.every((w) => w instanceof Promise)).toBe(true);
-    expect(publish()).toBe(-1); // refused, not queued
+    expect(count()).toBe(-1); // refused, not queued
     expect(channel.sent).toHaveLength(3);
     expect(await Promise.all(waiting)).toEqual([-1, -1, -1]);
     expect(requests.waiting).toBe(0);
