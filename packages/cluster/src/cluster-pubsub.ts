@@ -8,7 +8,7 @@ import { Backlog } from "./backlog.js";
 import type { Presence } from "./registry.js";
 import { setPresence, sumPresence } from "./registry.js";
 import { Requests } from "./requests.js";
-import type { Answer, ToWorker, WireRecovery } from "./wire.js";
+import type { ToWorker, WireRecovery } from "./wire.js";
 import { fromWire, isClusterMessage, recoveryFromWire, toWire } from "./wire.js";
 
 const WHERE = "createClusterPubSub()";
@@ -135,7 +135,7 @@ export class ClusterPubSub implements PubSub {
   #receive(message: unknown): void {
     if (!isClusterMessage(message)) return;
     const m = message as ToWorker;
-    if (m.op === "answer") this.#requests.answer(m.id, m.value as Answer);
+    if (m.op === "answer") this.#requests.answer(m.id, m.value);
     else this.#listeners.deliver(fromWire(m.message));
   }
 
