@@ -124,8 +124,12 @@ export class ClusterPubSub implements PubSub {
     return this.#requests.ask({ op: "count", topic }, (others) => own + (others as number), () => own);
   }
 
-  /** Stops listening to the channel (so the worker can exit); the primary forgets it when it exits. */
+  /**
+   * Stops listening to the channel (so the worker can exit; another engine may be made); the
+   * primary forgets this worker's subscriptions when it exits, or as its servers leave.
+   */
   close(): void {
+    if (current === this) current = undefined;
     process.off("message", this.#onMessage);
     process.off("disconnect", this.#onDisconnect);
     this.#listeners.clear();
@@ -158,5 +162,10 @@ export function createClusterPubSub(options: ClusterPubSubOptions = {}): Cluster
   if (!cluster.isWorker || process.send === undefined) {
     throw new TypeError(`${WHERE} runs in a node:cluster worker; the primary runs startClusterHub()`);
   }
-  return new ClusterPubSub(options);
+  // The primary knows a worker by its channel: two engines in one would unsubscribe each other.
+  if (current !== undefined) throw new TypeError(`${WHERE}: this worker has one already; give it to every server here`);
+  return (current = new ClusterPubSub(options));
 }
+
+/** This worker's engine, until it is closed. */
+let current: ClusterPubSub | undefined;

@@ -71,7 +71,8 @@ export class ClusterHub {
   }
 
   #receive(worker: Worker, message: unknown): void {
-    if (!isClusterMessage(message)) return;
+    // What a worker sent as it went is not recorded: it would outlive the worker.
+    if (!isClusterMessage(message) || !worker.isConnected()) return;
     const request = message as ToPrimary;
     this.#send(worker, { [NAMESPACE]: 1, op: "answer", id: request.id, value: this.#perform(worker, request) });
   }
@@ -117,13 +118,11 @@ export class ClusterHub {
   }
 
   #send(worker: Worker, message: unknown): void {
+    if (!worker.isConnected()) return;
     let backlog = this.#backlogs.get(worker);
     if (backlog === undefined) this.#backlogs.set(worker, (backlog = new Backlog(worker as Channel, this.#maxBacklog)));
-    if (backlog.full || !worker.isConnected()) {
-      this.#dropped++;
-      return;
-    }
-    backlog.send(message);
+    if (backlog.full) this.#dropped++;
+    else backlog.send(message);
   }
 
   #forget(worker: Worker): void {
