@@ -12,6 +12,14 @@ export interface TestCluster {
   readonly primary: ChildProcess;
   /** Worker id → pid. */
   readonly workers: Readonly<Record<string, number>>;
+  /** What the primary's hub holds and dropped. */
+  hub(): Promise<HubFigures>;
+}
+
+export interface HubFigures {
+  readonly dropped: number;
+  readonly topics: number;
+  readonly workers: number;
 }
 
 export interface Client {
@@ -41,16 +49,38 @@ export function clusters(): { start(env?: Record<string, string>): Promise<TestC
         stdio: ["ignore", "pipe", "inherit"],
       });
       running.push(primary);
-      const line = await new Promise<string>((resolve, reject) => {
-        let out = "";
-        primary.stdout?.on("data", (chunk: Buffer) => {
-          out += chunk.toString();
-          if (out.includes("\n")) resolve(out.slice(0, out.indexOf("\n")));
-        });
-        primary.once("exit", (code) => reject(new Error(`the fixture exited with ${code}: ${out}`)));
-      });
-      const { url, workers } = JSON.parse(line) as { url: string; workers: Record<string, number> };
-      return { url, primary, workers };
+      const lines = readLines(primary);
+      const { url, workers } = JSON.parse(await lines.next()) as { url: string; workers: Record<string, number> };
+      const hub = async (): Promise<HubFigures> => {
+        primary.kill("SIGUSR2");
+        return JSON.parse(await lines.next()) as HubFigures;
+      };
+      return { url, primary, workers, hub };
+    },
+  };
+}
+
+/** The lines `child` prints, one at a time. */
+function readLines(child: ChildProcess): { next(): Promise<string> } {
+  let out = "";
+  const waiting: ((line: string) => void)[] = [];
+  const flush = (): void => {
+    for (let end = out.indexOf("\n"); end !== -1 && waiting.length > 0; end = out.indexOf("\n")) {
+      (waiting.shift() as (line: string) => void)(out.slice(0, end));
+      out = out.slice(end + 1);
+    }
+  };
+  child.stdout?.on("data", (chunk: Buffer) => {
+    out += chunk.toString();
+    flush();
+  });
+  const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`the fixture exited with ${code}: ${out}`))));
+  exited.catch(() => {}); // only a pending next() cares
+  return {
+    next: () => {
+      const line = new Promise<string>((resolve) => waiting.push(resolve));
+      flush();
+      return Promise.race([line, exited]);
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * A primary with WORKERS (2) workers sharing one loopback port, each serving {@link room} on a
  * ClusterPubSub, as an application would run. Prints one JSON line once every worker listens:
- * `{ url, primary, workers: { <worker id>: <pid> } }`. Run with plain node (the tsx CLI would
+ * `{ url, primary, workers: { <worker id>: <pid> } }`; on SIGUSR2, the hub's figures
+ * `{ dropped, topics, workers }`. Run with plain node (the tsx CLI would
  * forward signals to the workers): `node --conditions=@scallion/source --import tsx _fixture.ts`.
  */
 import cluster from "node:cluster";
@@ -37,7 +38,8 @@ function room(count: (topic: string) => Promise<number>): Handler {
 }
 
 if (cluster.isPrimary) {
-  startClusterHub();
+  const hub = startClusterHub({ maxBacklog: Number(process.env.HUB_MAX_BACKLOG ?? 10_000) });
+  process.on("SIGUSR2", () => console.log(JSON.stringify({ dropped: hub.dropped, topics: hub.topics, workers: hub.workers })));
   const ready = new Map<number, number>();
   for (let i = 0; i < workers; i++) cluster.fork();
   // The application's own messages share the channel with the hub's.
