@@ -5,7 +5,7 @@ import { checkOptions, optionChecks } from "@scallion/core/options";
 import type { Channel } from "./backlog.js";
 import { Backlog } from "./backlog.js";
 import { Registry } from "./registry.js";
-import type { Answer, Request, ToPrimary, WireMessage } from "./wire.js";
+import type { Answer, Request, ToPrimary } from "./wire.js";
 import { isClusterMessage, NAMESPACE, recoveryToWire } from "./wire.js";
 
 /** Options of {@link startClusterHub}. */
@@ -94,7 +94,7 @@ export class ClusterHub {
       case "recover":
         return recoveryToWire(this.#history.recover(request.topic, request.history, request.from));
       case "publish":
-        return this.#publish(worker, request.message, request);
+        return this.#publish(worker, request);
     }
   }
 
@@ -103,8 +103,8 @@ export class ClusterHub {
    * message recorded in history goes to the publisher too, since it delivers it once it has its
    * position, so every worker delivers in the order of the offsets.
    */
-  #publish(from: Worker, message: WireMessage, request: Request & { op: "publish" }): Answer {
-    const { history } = request;
+  #publish(from: Worker, request: Request & { op: "publish" }): Answer {
+    const { message, history } = request;
     if (history === undefined) {
       const relayed = { [NAMESPACE]: 1, op: "message", message };
       for (const worker of this.#registry.subscribers(message.topic)) if (worker !== from) this.#send(worker, relayed);
