@@ -24,7 +24,7 @@ export interface HubFigures {
 
 export interface Client {
   readonly ws: WebSocket;
-  /** Messages but the "joined" line. */
+  /** Messages but the "joined" line; a binary one as "binary <hex>". */
   readonly messages: string[];
   /** The outcome of its subscribe. */
   readonly outcome: string;
@@ -98,7 +98,7 @@ function stop(child: ChildProcess): Promise<void> {
 export async function join(cluster: TestCluster, path = "/"): Promise<Client> {
   const ws = new WebSocket(`${cluster.url}${path}`);
   const messages: string[] = [];
-  ws.on("message", (data: Buffer) => messages.push(data.toString()));
+  ws.on("message", (data: Buffer, binary: boolean) => messages.push(binary ? `binary ${data.toString("hex")}` : data.toString()));
   const wait = async (n = messages.length + 1): Promise<string[]> => {
     await vi.waitFor(
       () => {

@@ -16,7 +16,8 @@ const timeout = Number(process.env.CLUSTER_TIMEOUT ?? 1000);
 /**
  * Joins `?room=` (default "room"; from `&epoch=&offset=` on a topic with history) and sends
  * "joined <outcome> <worker id> <members>"; then "say X" publishes X and sends "said <outcome>",
- * "shout X" publishes X except to itself, "count" sends "members <n>".
+ * "shout X" publishes X except to itself, "count" sends "members <n>"; a binary message is
+ * published as it is.
  */
 function room(count: (topic: string) => Promise<number>): Handler {
   return async function* room(scope, receiver) {
@@ -26,7 +27,11 @@ function room(count: (topic: string) => Promise<number>): Handler {
     yield send(`joined ${joined} ${cluster.worker?.id} ${await count(topic)}`);
     try {
       for await (const message of receiver) {
-        const [command, text = ""] = (message as string).split(" ");
+        if (typeof message !== "string") {
+          yield publish(topic, message); // binary: published as it is
+          continue;
+        }
+        const [command, text = ""] = message.split(" ");
         if (command === "say") yield send(`said ${yield publish(topic, text)}`);
         if (command === "shout") yield send(`said ${yield publish(topic, text, { exceptSelf: true })}`);
         if (command === "count") yield send(`members ${await count(topic)}`);

@@ -30,6 +30,18 @@ describe("two node:cluster workers on one port, pub/sub through the primary", ()
     }
   });
 
+  it("keeps text text and bytes bytes across workers, whatever they hold", async () => {
+    const cluster = await fixture.start();
+    const [[a], [b]] = (await onEveryWorker(cluster, 1)) as [Client[], Client[]] as [[Client], [Client]];
+    a.ws.send(Uint8Array.from([0, 1, 2, 255, 34, 92]));
+    a.ws.send('say {"text":"\\u0000"}');
+    expect(await b.wait(2)).toEqual(["binary 000102ff225c", '{"text":"\\u0000"}']);
+    // On a topic with history, bytes go out base64 in the envelope.
+    const [[c], [d]] = (await onEveryWorker(cluster, 1, "/?room=h:bytes")) as [Client[], Client[]] as [[Client], [Client]];
+    c.ws.send(Uint8Array.from([0, 255]));
+    await vi.waitFor(() => expect(d.messages.map((m) => JSON.parse(m) as unknown)).toContainEqual(expect.objectContaining({ offset: 1, bytes: "AP8=" })));
+  });
+
   it("honours exceptSelf on every worker", async () => {
     const cluster = await fixture.start();
     const [[a, b], [c]] = (await onEveryWorker(cluster, 2)) as [Client[], Client[]] as [[Client, Client], [Client]];
