@@ -131,3 +131,11 @@ export async function onEveryWorker(cluster: TestCluster, perWorker: number, pat
   }
   return [...by.values()];
 }
+
+/** Asks `client`'s handler for the members of its room until it counts `members`. */
+export async function counts(client: Client, members: number): Promise<void> {
+  await vi.waitFor(async () => {
+    client.ws.send("count");
+    expect((await client.wait()).at(-1)).toBe(`members ${members}`);
+  });
+}

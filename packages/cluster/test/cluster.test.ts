@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { Client } from "./_cluster.js";
-import { clusters, join, onEveryWorker } from "./_cluster.js";
+import { clusters, counts, join, onEveryWorker } from "./_cluster.js";
 
 describe("two node:cluster workers on one port, pub/sub through the primary", () => {
   const fixture = clusters();
@@ -58,29 +58,17 @@ describe("two node:cluster workers on one port, pub/sub through the primary", ()
   it("counts presence across workers", async () => {
     const cluster = await fixture.start();
     const [[a], [b]] = (await onEveryWorker(cluster, 1, "/?room=p")) as [Client[], Client[]] as [[Client], [Client]];
-    await vi.waitFor(async () => {
-      a.ws.send("count");
-      expect((await a.wait()).at(-1)).toBe("members 2");
-    });
+    await counts(a, 2);
     b.ws.close();
-    await vi.waitFor(async () => {
-      a.ws.send("count");
-      expect((await a.wait()).at(-1)).toBe("members 1");
-    });
+    await counts(a, 1);
   });
 
   it("forgets the subscriptions and presence of a worker that dies", async () => {
     const cluster = await fixture.start();
     const [[a], [b]] = (await onEveryWorker(cluster, 1, "/?room=p")) as [Client[], Client[]] as [[Client], [Client]];
-    await vi.waitFor(async () => {
-      b.ws.send("count");
-      expect((await b.wait()).at(-1)).toBe("members 2");
-    });
+    await counts(b, 2);
     process.kill(cluster.workers[a.worker] as number, "SIGKILL");
-    await vi.waitFor(async () => {
-      b.ws.send("count");
-      expect((await b.wait()).at(-1)).toBe("members 1");
-    });
+    await counts(b, 1);
     b.ws.send("say still-here");
     await vi.waitFor(() => expect(b.messages).toEqual(expect.arrayContaining(["still-here", "said published"])));
   });
