@@ -92,6 +92,12 @@ export function rssOf(pid: number): number {
   return Number(kb) * 1024;
 }
 
+/** `pid` and its child processes (a cluster's workers), from /proc. */
+export function processTree(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim();
+  return [pid, ...(children === "" ? [] : children.split(" ").map(Number))];
+}
+
 /** CPU time (user + system) that process `pid` has used so far, in seconds. */
 export function cpuSecondsOf(pid: number): number {
   // The command name, field 2, may hold spaces: count fields from the closing parenthesis.

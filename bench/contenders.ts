@@ -15,6 +15,7 @@ export const CONTENDERS: readonly Contender[] = [
   { name: "ws", script: script("ws"), kind: "ws" },
   { name: "scallion-minimal", script: script("scallion-minimal"), kind: "ws" },
   { name: "scallion-full", script: script("scallion-full"), kind: "ws" },
+  { name: "scallion-cluster", script: script("scallion-cluster"), kind: "ws" },
   { name: "crossws", script: script("crossws"), kind: "ws" },
   { name: "socketio", script: script("socketio"), kind: "socketio" },
 ];

@@ -21,6 +21,9 @@ export interface EchoResult {
   p99Ms: number;
   /** Server CPU time per echoed message, in microseconds. */
   cpuUsPerMessage: number;
+  /** CPU the server and the load generator used over the window, in cores (1: one core all the time). */
+  serverCores: number;
+  loadCores: number;
 }
 
 /**
@@ -59,7 +62,7 @@ export async function echo(kind: ClientKind, port: number, server: Probe, option
       connection.send(message);
     }
   }
-  const { elapsedMs: elapsed, cpuSeconds: cpu } = await measureWindow(server, options, gate);
+  const { elapsedMs: elapsed, cpuSeconds: cpu, loadCpuSeconds } = await measureWindow(server, options, gate);
   running = false;
   await sleep(100);
   await closeAll(connections);
@@ -68,5 +71,7 @@ export async function echo(kind: ClientKind, port: number, server: Probe, option
     p50Ms: percentile(rtts, 0.5),
     p99Ms: percentile(rtts, 0.99),
     cpuUsPerMessage: (cpu * 1e6) / count,
+    serverCores: (cpu * 1000) / elapsed,
+    loadCores: (loadCpuSeconds * 1000) / elapsed,
   };
 }

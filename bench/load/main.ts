@@ -52,11 +52,15 @@ const measure: Record<Scenario, () => Promise<void>> = {
     metrics["echo p50 ms"] = result.p50Ms;
     metrics["echo p99 ms"] = result.p99Ms;
     metrics["echo CPU µs/msg"] = result.cpuUsPerMessage;
+    metrics["echo server cores"] = result.serverCores;
+    metrics["echo load cores"] = result.loadCores;
   },
   async pipelined() {
     const result = await echo(kind, port, server, plan.pipelined);
     metrics["pipelined msg/s"] = result.messagesPerSecond;
     metrics["pipelined CPU µs/msg"] = result.cpuUsPerMessage;
+    metrics["pipelined server cores"] = result.serverCores;
+    metrics["pipelined load cores"] = result.loadCores;
   },
   async fanout() {
     for (const options of plan.fanouts) {

@@ -1,6 +1,6 @@
-import { cpuSecondsOf, rssOf, sleep } from "../_process.js";
+import { cpuSecondsOf, processTree, rssOf, sleep } from "../_process.js";
 
-/** What the load generator reads of the server process under test, from /proc. */
+/** What the load generator reads of the server under test, from /proc: its process and their children (a cluster's workers). */
 export interface Probe {
   cpuSeconds(): number;
   rss(): number;
@@ -10,13 +10,15 @@ export interface Probe {
 
 export function probe(pid: number): Probe {
   return {
-    cpuSeconds: () => cpuSecondsOf(pid),
-    rss: () => rssOf(pid),
+    cpuSeconds: () => sum(processTree(pid).map(cpuSecondsOf)),
+    rss: () => sum(processTree(pid).map(rssOf)),
     async collect() {
-      process.kill(pid, "SIGUSR2");
-      await sleep(300);
-      process.kill(pid, "SIGUSR2");
-      await sleep(300);
+      for (let i = 0; i < 2; i++) {
+        for (const p of processTree(pid)) process.kill(p, "SIGUSR2");
+        await sleep(300);
+      }
     },
   };
 }
+
+const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);

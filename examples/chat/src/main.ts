@@ -1,4 +1,6 @@
+import cluster from "node:cluster";
 import type { AddressInfo } from "node:net";
+import { createClusterPubSub } from "@scallion/cluster";
 import type { PubSub } from "@scallion/core";
 import { closeOnSignal, MemoryPubSub } from "@scallion/core";
 import { createRedisPubSub } from "@scallion/redis";
@@ -7,7 +9,10 @@ import { createChatServer } from "./server.js";
 
 const redisUrl = process.env.REDIS_URL;
 const redis = redisUrl === undefined ? undefined : await createRedisPubSub({ url: redisUrl, history: HISTORY });
-const pubsub: PubSub = redis ?? new MemoryPubSub({ history: HISTORY });
+// A worker of src/cluster.ts shares rooms with the other workers through the primary.
+const workerId = cluster.worker?.id;
+const clustered = redis === undefined && workerId !== undefined ? createClusterPubSub({ history: HISTORY }) : undefined;
+const pubsub: PubSub = redis ?? clustered ?? new MemoryPubSub({ history: HISTORY });
 const { http, endpoint } = createChatServer({
   pubsub,
   sessionSecret: process.env.SESSION_SECRET?.split(","),
@@ -24,7 +29,8 @@ http.listen(port, host, () => {
   const { address, port: bound } = http.address() as AddressInfo;
   console.log(
     `chat example: open http://${address}:${bound}/?room=lobby&name=you (ws://${address}:${bound}/chat/<room>)` +
-      (redis ? `, rooms shared through ${redisUrl}` : ""),
+      (redis ? `, rooms shared through ${redisUrl}` : "") +
+      (workerId === undefined ? "" : `, worker ${workerId}`),
   );
 });
 
@@ -35,6 +41,7 @@ closeOnSignal(async () => {
   http.closeIdleConnections();
   await endpoint.close();
   await redis?.close();
+  clustered?.close();
   const { messagesIn, messagesDiscarded } = endpoint.stats();
   console.log(`chat example: closed; ${messagesIn - messagesDiscarded} messages received and answered`);
 });

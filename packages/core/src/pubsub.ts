@@ -1,6 +1,7 @@
 import type { Message } from "./events.js";
 import type { HistoryConfig, Position, Recovery } from "./history.js";
 import { MemoryHistory } from "./history.js";
+import { TopicListeners } from "./listeners.js";
 
 /** A message on its way to a topic's subscribers. */
 export interface PubSubMessage {
@@ -65,7 +66,7 @@ export interface MemoryPubSubOptions {
  * that is given the same instance, with history in memory for the topics that keep it.
  */
 export class MemoryPubSub implements PubSub {
-  readonly #listeners = new Map<string, Set<PubSubListener>>();
+  readonly #listeners = new TopicListeners();
   readonly #presence = new Map<string, Map<string, number>>();
   readonly #history: MemoryHistory | undefined;
 
@@ -75,21 +76,18 @@ export class MemoryPubSub implements PubSub {
   }
 
   subscribe(topic: string, listener: PubSubListener): void {
-    let listeners = this.#listeners.get(topic);
-    if (listeners === undefined) this.#listeners.set(topic, (listeners = new Set()));
-    listeners.add(listener);
+    this.#listeners.add(topic, listener);
   }
 
   unsubscribe(topic: string, listener: PubSubListener): void {
-    const listeners = this.#listeners.get(topic);
-    if (listeners?.delete(listener) && listeners.size === 0) this.#listeners.delete(topic);
+    this.#listeners.delete(topic, listener);
   }
 
   publish(message: PubSubMessage): boolean | Position {
     const kept = this.#history?.optionsFor(message.topic);
     const position = kept === undefined ? undefined : this.#history?.record(message.topic, message.data, kept);
     const sent = position === undefined ? message : { ...message, position };
-    for (const listener of this.#listeners.get(message.topic) ?? []) listener(sent);
+    this.#listeners.deliver(sent);
     return position ?? true;
   }
 

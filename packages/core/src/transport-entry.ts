@@ -15,3 +15,5 @@ export type { Position, Recovery, Recorded } from "./history.js";
 export type { TrustProxy } from "./client-address.js";
 export { bounded, ENGINE_TIMEOUT } from "./bounded.js";
 export { HistoryPatterns } from "./history-patterns.js";
+export { MemoryHistory } from "./history.js";
+export { TopicListeners } from "./listeners.js";

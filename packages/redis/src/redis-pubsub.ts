@@ -1,6 +1,6 @@
 import type { HistoryConfig, Logger, Position, PubSub, Recovery } from "@scallion/core";
 import type { PubSubListener, PubSubMessage } from "@scallion/core/transport";
-import { HistoryPatterns } from "@scallion/core/transport";
+import { HistoryPatterns, TopicListeners } from "@scallion/core/transport";
 import { consoleLogger, OptionError, silentLogger } from "@scallion/core";
 import { Channels } from "./channels.js";
 import { Commands } from "./commands.js";
@@ -57,7 +57,7 @@ export class RedisPubSub implements PubSub {
   readonly #link: Link;
   readonly #names: Names;
   readonly #logger: Logger;
-  readonly #listeners = new Map<string, Set<PubSubListener>>();
+  readonly #listeners = new TopicListeners();
   readonly #commands: Commands;
   readonly #channels: Channels;
   readonly #presence: Presence;
@@ -119,20 +119,11 @@ export class RedisPubSub implements PubSub {
   }
 
   subscribe(topic: string, listener: PubSubListener): Promise<void> | undefined {
-    const listeners = this.#listeners.get(topic);
-    if (listeners !== undefined) {
-      listeners.add(listener);
-      return undefined;
-    }
-    this.#listeners.set(topic, new Set([listener]));
-    return this.#channels.want(this.#names.channel(topic));
+    return this.#listeners.add(topic, listener) ? this.#channels.want(this.#names.channel(topic)) : undefined;
   }
 
   unsubscribe(topic: string, listener: PubSubListener): void {
-    const listeners = this.#listeners.get(topic);
-    if (listeners === undefined || !listeners.delete(listener) || listeners.size > 0) return;
-    this.#listeners.delete(topic);
-    this.#channels.drop(this.#names.channel(topic));
+    if (this.#listeners.delete(topic, listener)) this.#channels.drop(this.#names.channel(topic));
   }
 
   /**
@@ -192,7 +183,7 @@ export class RedisPubSub implements PubSub {
       this.#logger.warn({ topic, err: (error as Error).message }, "ignored a message that is not a Scallion frame");
       return;
     }
-    for (const listener of this.#listeners.get(topic) ?? []) listener(message);
+    this.#listeners.deliver(message);
   }
 }
 
