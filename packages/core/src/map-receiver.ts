@@ -1,9 +1,8 @@
-import { isConnectionReceiver } from "./receiver.js";
+import { isConnectionReceiver, Receiver } from "./receiver.js";
+import type { Mapper } from "./skip.js";
+import { SKIP } from "./skip.js";
 
-/** Returned by a {@link mapReceiver} function to leave a message out. */
-export const SKIP: unique symbol = Symbol("scallion.skip");
-
-type Mapper<A, B> = (value: A) => B | typeof SKIP;
+export { SKIP } from "./skip.js";
 
 /**
  * A receiver whose messages pass through `map` on their way to the handler: how middleware such
@@ -50,7 +49,9 @@ class MappedReceiver<B> implements AsyncIterable<B> {
 
 /**
  * The iterator of a mapped receiver. A class rather than closures: one object per connection,
- * and under tsx (esbuild's keepNames) no function that gets a `name` defined on it.
+ * and under tsx (esbuild's keepNames) no function that gets a `name` defined on it. Over the
+ * runtime's own receiver it has the receiver map each message as it hands it over
+ * (`nextMapped`): no promise and no step of its own per message.
  */
 class MappedIterator<A, B> implements AsyncIterator<B> {
   readonly #iterator: AsyncIterator<A>;
@@ -68,7 +69,9 @@ class MappedIterator<A, B> implements AsyncIterator<B> {
   }
 
   next(): Promise<IteratorResult<B>> {
-    return this.#iterator.next().then(this.#step);
+    const iterator = this.#iterator;
+    if (iterator instanceof Receiver) return iterator.nextMapped(this.#map as Mapper<unknown, B>);
+    return iterator.next().then(this.#step);
   }
 
   async return(value?: unknown): Promise<IteratorResult<B>> {

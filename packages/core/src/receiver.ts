@@ -1,4 +1,6 @@
 import type { Message } from "./events.js";
+import type { Mapper } from "./skip.js";
+import { SKIP } from "./skip.js";
 
 /**
  * The receiver the runtime hands a handler, and any `mapReceiver()` of it: a public, typed
@@ -69,7 +71,9 @@ export interface ReceiverLimits {
 export class Receiver<T = Message> implements AsyncIterableIterator<T>, ConnectionReceiver<T> {
   /** Made when a message arrives with nobody waiting: a handler that keeps up never needs one. */
   #queue: T[] | undefined;
-  #waiting: ((result: IteratorResult<T>) => void) | undefined;
+  #waiting: ((result: IteratorResult<unknown> | Promise<never>) => void) | undefined;
+  /** What the waiting read maps the next message with ({@link Receiver.nextMapped}). */
+  #waitingMap: Mapper<T, unknown> | undefined;
   #state = 0;
   /** What the queued messages weigh. */
   #bytes = 0;
@@ -108,8 +112,20 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
     if ((this.#state & (ENDED | DISCARDING)) !== 0) return false;
     const waiting = this.#waiting;
     if (waiting !== undefined) {
+      const map = this.#waitingMap;
+      let value: unknown = message;
+      let thrown: Promise<never> | undefined;
+      if (map !== undefined) {
+        try {
+          value = map(message);
+        } catch (error) {
+          thrown = Promise.reject(error);
+        }
+        if (value === SKIP) return true; // left out: the read goes on waiting
+      }
       this.#waiting = undefined;
-      waiting({ done: false, value: message });
+      this.#waitingMap = undefined;
+      waiting(thrown ?? { done: false, value });
       return true;
     }
     const queue = (this.#queue ??= []);
@@ -150,16 +166,30 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
     this.#bytes = 0;
     const waiting = this.#waiting;
     this.#waiting = undefined;
+    this.#waitingMap = undefined;
     waiting?.(DONE);
   }
 
   next(): Promise<IteratorResult<T>> {
+    return this.#take(undefined) as Promise<IteratorResult<T>>;
+  }
+
+  /**
+   * `next()`, with each message passed through `map` before the reader gets it: {@link SKIP}
+   * leaves it out (the read takes the next one), a throw rejects the read. How `mapReceiver()`
+   * reads a connection's receiver, without a promise of its own per message.
+   */
+  nextMapped<B>(map: Mapper<T, B>): Promise<IteratorResult<B>> {
+    return this.#take(map) as Promise<IteratorResult<B>>;
+  }
+
+  #take(map: Mapper<T, unknown> | undefined): Promise<IteratorResult<unknown>> {
     if ((this.#state & READ) === 0) {
       this.#state |= READ;
       this.#control.firstRead();
     }
     const queue = this.#queue;
-    if (queue !== undefined && queue.length > 0) {
+    while (queue !== undefined && queue.length > 0) {
       const value = queue.shift() as T;
       this.#bytes -= weight(value);
       const limits = this.#limits;
@@ -167,7 +197,14 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
         this.#unpause();
       }
       if ((this.#state & FINISHING) !== 0 && queue.length === 0) this.end();
-      return Promise.resolve({ done: false, value });
+      if (map === undefined) return Promise.resolve({ done: false, value });
+      let mapped: unknown;
+      try {
+        mapped = map(value);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (mapped !== SKIP) return Promise.resolve({ done: false, value: mapped });
     }
     if ((this.#state & ENDED) !== 0) {
       if ((this.#state & FINISHING) !== 0) this.#drained();
@@ -177,7 +214,8 @@ export class Receiver<T = Message> implements AsyncIterableIterator<T>, Connecti
       return Promise.reject(new Error("receiver.next() called again before the previous call settled"));
     }
     const promise = new Promise(capture);
-    this.#waiting = captured as (result: IteratorResult<T>) => void;
+    this.#waiting = captured as (result: IteratorResult<unknown> | Promise<never>) => void;
+    this.#waitingMap = map;
     captured = undefined;
     return promise;
   }

@@ -44,6 +44,48 @@ describe("mapReceiver()", () => {
     expect(await client.closed).toEqual({ code: 1007, reason: "not a number" });
   });
 
+  it("over a connection's receiver, maps messages that wait in its queue and messages that arrive alike", async () => {
+    const server = await start(async function* (_scope, receiver) {
+      const mapped = mapReceiver(
+        mapReceiver(receiver, (m) => (m === "skip" ? SKIP : m === "later" ? Promise.resolve("LATER") : m)),
+        (m) => {
+          if (m === "bad") throw new CloseError(4001, "bad");
+          return typeof m === "string" ? m.toUpperCase() : m;
+        },
+      );
+      for await (const m of mapped) yield send(typeof m === "string" ? m : `promise of ${await m}`);
+    });
+    const client = await openClient(`${server.url}/`);
+    // One burst: the first message meets a waiting read, the rest wait in the queue.
+    for (const m of ["a", "skip", "b", "later", "skip", "c"]) client.ws.send(m);
+    expect([await client.next(), await client.next(), await client.next(), await client.next()]).toEqual([
+      "A",
+      "B",
+      "promise of LATER",
+      "C",
+    ]);
+    client.ws.send("skip"); // meets a waiting read, which goes on waiting
+    client.ws.send("d");
+    expect(await client.next()).toBe("D");
+    client.ws.send("bad");
+    expect(await client.closed).toEqual({ code: 4001, reason: "bad" });
+  });
+
+  it("closes with the mapper's CloseError for a message that waited in the queue", async () => {
+    const server = await start(async function* (_scope, receiver) {
+      const checked = mapReceiver(receiver, (m) => {
+        if (m === "bad") throw new CloseError(4002, "queued bad");
+        return m;
+      });
+      for await (const m of checked) yield send(m);
+    });
+    const client = await openClient(`${server.url}/`);
+    // "ok" meets the waiting read; "bad" waits in the queue until the handler reads again.
+    for (const m of ["ok", "bad", "never"]) client.ws.send(m);
+    expect(await client.next()).toBe("ok");
+    expect(await client.closed).toEqual({ code: 4002, reason: "queued bad" });
+  });
+
   it("keeps ending merge() when the connection ends", async () => {
     const cancelled = vi.fn();
     async function* forever() {
