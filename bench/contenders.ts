@@ -16,6 +16,7 @@ export const CONTENDERS: readonly Contender[] = [
   { name: "scallion-minimal", script: script("scallion-minimal"), kind: "ws" },
   { name: "scallion-full", script: script("scallion-full"), kind: "ws" },
   { name: "scallion-cluster", script: script("scallion-cluster"), kind: "ws" },
+  { name: "ws-cluster", script: script("ws-cluster"), kind: "ws" },
   { name: "crossws", script: script("crossws"), kind: "ws" },
   { name: "socketio", script: script("socketio"), kind: "socketio" },
 ];

@@ -3,10 +3,14 @@
  * alternating: RSS and heap per connection, handshakes per second while the count grows, the CPU
  * an idle server spends (heartbeats), and the time one published message takes to reach every
  * connection. The load generator holds the connections over raw TCP in processes of its own
- * (scale/holder.ts), from several loopback addresses. Writes a table to stdout, the figures to
- * scale/results.json and the curves to scale/scale.svg.
+ * (scale/holder.ts), from several loopback addresses. A process holds no more connections than
+ * its open-file limit: past it, `--workers N` runs the cluster servers (raw ws by hand, and
+ * Scallion with @scallion/cluster) on N node:cluster workers, each with a limit of its own.
+ * Writes a table to stdout, the figures to scale/results[-cluster].json and the curves to
+ * scale/scale[-cluster].svg.
  *
  *   pnpm scale [--compiled] [--rounds 2] [--steps 1000,10000,19000] [--idle 20000] [--only ws,scallion-minimal]
+ *   pnpm scale --workers 6 --steps 10000,50000,100000
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -26,9 +30,11 @@ const { values: args } = parseArgs({
     steps: { type: "string", default: "1000,5000,10000,50000,100000" },
     idle: { type: "string", default: "20000" },
     publishes: { type: "string", default: "5" },
-    only: { type: "string", default: "ws,scallion-minimal" },
+    only: { type: "string" },
+    workers: { type: "string", default: "0" },
   },
 });
+const workers = Number(args.workers);
 
 type Metric = readonly [string, (p: ScalePoint) => number];
 /** The table's rows and the chart's panels. */
@@ -42,17 +48,18 @@ const METRICS: readonly Metric[] = [
 
 /** Connections one process may hold: its open-file limit, less what a server needs besides. */
 const fileLimit = openFileLimit();
-const allowed = fileLimit - 200;
+const allowed = (fileLimit - 200) * Math.max(1, workers);
 const asked = args.steps.split(",").map(Number);
 const steps = [...new Set(asked.map((n) => Math.min(n, allowed)))];
 const mode = args.compiled ? "compiled" : "tsx";
 if (mode === "compiled") compileServers();
-const contenders = args.only.split(",").map((name) => {
+const only = args.only ?? (workers > 0 ? "ws-cluster,scallion-cluster" : "ws,scallion-minimal");
+const contenders = only.split(",").map((name) => {
   const contender = CONTENDERS.find((c) => c.name === name);
   if (contender === undefined) throw new Error(`--only: no server named ${name}`);
   return contender;
 });
-const options = { steps, idleMs: Number(args.idle), publishes: Number(args.publishes), mode } as const;
+const options = { steps, idleMs: Number(args.idle), publishes: Number(args.publishes), mode, workers } as const;
 const holdersNeeded = Math.ceil(Math.max(...steps) / 10_000);
 
 const runs = new Map<string, ScalePoint[][]>(contenders.map((c) => [c.name, []]));
@@ -71,12 +78,15 @@ for (let round = 0; round < Number(args.rounds); round++) {
 }
 
 const medians = new Map([...runs].map(([name, rounds]) => [name, steps.map((_, i) => medianPoint(rounds.map((r) => r[i] as ScalePoint)))]));
-console.log(`${machine()}\n${new Date().toISOString()}, ${args.rounds} round(s), servers on ${mode}`);
+const servers = workers > 0 ? `, ${workers} node:cluster workers each` : "";
+console.log(`${machine()}\n${new Date().toISOString()}, ${args.rounds} round(s), servers on ${mode}${servers}`);
 console.log(`open files per process: ${fileLimit} (asked for ${asked.join(", ")}; measured ${steps.join(", ")})\n`);
 console.log(table(medians));
+const suffix = workers > 0 ? "-cluster" : "";
 const out = (file: string): string => fileURLToPath(new URL(`scale/${file}`, import.meta.url));
-writeFileSync(out("results.json"), `${JSON.stringify({ date: new Date().toISOString(), mode, fileLimit, steps, runs: Object.fromEntries(runs) }, null, 1)}\n`);
-writeFileSync(out("scale.svg"), chart(METRICS.map(([title, pick]) => ({
+const results = { date: new Date().toISOString(), mode, fileLimit, workers, steps, runs: Object.fromEntries(runs) };
+writeFileSync(out(`results${suffix}.json`), `${JSON.stringify(results, null, 1)}\n`);
+writeFileSync(out(`scale${suffix}.svg`), chart(METRICS.map(([title, pick]) => ({
   title,
   series: [...medians].map(([name, points]) => ({ name, points: points.map((p) => ({ x: p.connections, y: pick(p) })) })),
 }))));

@@ -1,7 +1,8 @@
-import { cpuSecondsOf, sleep, startServer } from "../_process.js";
+import { processTree, sleep, startServer } from "../_process.js";
 import type { ServerMode, ServerProcess } from "../_process.js";
 import type { Contender } from "../contenders.js";
 import { SERVER_NODE_ARGS } from "../contenders.js";
+import { probe } from "../load/probe.js";
 import type { Holders } from "./holders.js";
 
 /** What the scale benchmark reads of one server at one number of idle connections. */
@@ -23,16 +24,23 @@ export interface ScaleOptions {
   idleMs: number;
   publishes: number;
   mode: ServerMode;
+  /** For the cluster servers: how many node:cluster workers share the connections. */
+  workers: number;
 }
 
-/** Grows the idle connections of one server step by step, measuring each step. */
+/**
+ * Grows the idle connections of one server step by step, measuring each step. Memory and CPU are
+ * those of the server's whole process tree (a cluster's primary and workers).
+ */
 export async function measure(contender: Contender, holders: Holders, options: ScaleOptions): Promise<ScalePoint[]> {
-  const server = await startServer(contender.script, { mode: options.mode, nodeArgs: SERVER_NODE_ARGS, env: { REPORT_HEAP: "1" } });
+  const env = { REPORT_HEAP: "1", WORKERS: String(options.workers) };
+  const server = await startServer(contender.script, { mode: options.mode, nodeArgs: SERVER_NODE_ARGS, env });
   const heap = heapReader(server);
+  const tree = probe(server.child.pid as number);
   try {
     await sleep(1_000);
     const baseHeap = await heap.collect();
-    const baseRss = server.rss();
+    const baseRss = tree.rss();
     const points: ScalePoint[] = [];
     let open = 0;
     for (const step of options.steps) {
@@ -42,10 +50,10 @@ export async function measure(contender: Contender, holders: Holders, options: S
       open = step;
       await sleep(1_000);
       const heapUsed = await heap.collect();
-      const rss = server.rss();
-      const cpuBefore = cpuSecondsOf(server.child.pid as number);
+      const rss = tree.rss();
+      const cpuBefore = tree.cpuSeconds();
       await sleep(options.idleMs);
-      const idleCpu = (cpuSecondsOf(server.child.pid as number) - cpuBefore) / (options.idleMs / 1000);
+      const idleCpu = (tree.cpuSeconds() - cpuBefore) / (options.idleMs / 1000);
       const times: number[] = [];
       for (let i = 0; i < options.publishes; i++) times.push(await holders.publish(`publish ${step} ${i}`));
       points.push({
@@ -63,27 +71,37 @@ export async function measure(contender: Contender, holders: Holders, options: S
   }
 }
 
-/** Full GCs in the server, then the heap it reports (`REPORT_HEAP`, servers/_harness.ts). */
+/**
+ * Full GCs in every process of the server, then the heap they report, summed (`REPORT_HEAP`,
+ * servers/_harness.ts: each prints one line per signal).
+ */
 function heapReader(server: ServerProcess): { collect(): Promise<number> } {
   const stdout = server.child.stdout;
   if (stdout === null) throw new Error("the server's stdout is not piped");
+  const round = (): Promise<number> => {
+    const pids = processTree(server.child.pid as number);
+    return new Promise<number>((resolve) => {
+      let total = 0;
+      let reported = 0;
+      const onData = (chunk: Buffer): void => {
+        for (const match of chunk.toString().matchAll(/heap-used (\d+)/g)) {
+          total += Number(match[1]);
+          if (++reported < pids.length) continue;
+          stdout.off("data", onData);
+          resolve(total);
+        }
+      };
+      stdout.on("data", onData);
+      for (const pid of pids) process.kill(pid, "SIGUSR2");
+    });
+  };
   return {
     collect: async () => {
-      let last = 0;
-      for (let i = 0; i < 2; i++) {
-        last = await new Promise<number>((resolve) => {
-          const onData = (chunk: Buffer): void => {
-            const match = /heap-used (\d+)/.exec(chunk.toString());
-            if (match?.[1] === undefined) return;
-            stdout.off("data", onData);
-            resolve(Number(match[1]));
-          };
-          stdout.on("data", onData);
-          process.kill(server.child.pid as number, "SIGUSR2");
-        });
-        await sleep(200);
-      }
-      return last;
+      await round();
+      await sleep(200);
+      const heap = await round();
+      await sleep(200);
+      return heap;
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Raw `ws` on every core, the way one would write it by hand: WORKERS node:cluster workers
- * (default 2) share one port; `/room` sends each message to the worker's own clients on `/room`
- * and to the primary, which hands it to every other worker, which sends it to theirs. The
+ * (default 2) share one port; `/echo` sends each message back, `/room` sends each message to the
+ * worker's own clients on `/room` and to the primary, which hands it to every other worker,
+ * which sends it to theirs. The
  * baseline for Scallion's cluster in the scale benchmark. The primary announces once all listen.
  */
 import cluster from "node:cluster";
@@ -27,7 +28,11 @@ if (cluster.isPrimary) {
   for (let i = 0; i < workers; i++) cluster.fork();
 } else {
   const http = createServer();
+  const echo = new WebSocketServer({ noServer: true });
   const room = new WebSocketServer({ noServer: true });
+  echo.on("connection", (ws) => {
+    ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary }));
+  });
   const toRoom = (data: string): void => {
     for (const client of room.clients) if (client.readyState === WebSocket.OPEN) client.send(data);
   };
@@ -40,11 +45,13 @@ if (cluster.isPrimary) {
   });
   process.on("message", (message: Relay) => toRoom(message.relay));
   http.on("upgrade", (req, socket, head) => {
-    if (req.url?.split("?")[0] !== "/room") {
-      socket.destroy();
+    const path = req.url?.split("?")[0];
+    const wss = path === "/echo" ? echo : path === "/room" ? room : undefined;
+    if (wss === undefined) {
+      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
       return;
     }
-    room.handleUpgrade(req, socket, head, (ws) => room.emit("connection", ws, req));
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
   http.listen(port, host, () => process.send?.({ port: (http.address() as AddressInfo).port }));
 }
