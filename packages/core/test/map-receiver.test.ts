@@ -53,7 +53,7 @@ describe("mapReceiver()", () => {
           return typeof m === "string" ? m.toUpperCase() : m;
         },
       );
-      for await (const m of mapped) yield send(typeof m === "string" ? m : `promise of ${await m}`);
+      for await (const m of mapped) yield send(m instanceof Promise ? `promise of ${String(await m)}` : String(m));
     });
     const client = await openClient(`${server.url}/`);
     // One burst: the first message meets a waiting read, the rest wait in the queue.
