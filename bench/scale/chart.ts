@@ -32,7 +32,8 @@ function drawPanel({ title, series }: Panel): string {
   const xs = series.flatMap((s) => s.points.map((p) => p.x));
   const ys = series.flatMap((s) => s.points.map((p) => p.y));
   const [x0, x1] = [Math.log10(Math.min(...xs)), Math.log10(Math.max(...xs))];
-  const y1 = niceCeiling(Math.max(...ys));
+  // Headroom above the highest point for the legend.
+  const y1 = niceCeiling(1.3 * Math.max(...ys));
   const px = (x: number): number => PAD.left + ((Math.log10(x) - x0) / (x1 - x0 || 1)) * (W - PAD.left - PAD.right);
   const py = (y: number): number => H - PAD.bottom - (y / y1) * (H - PAD.top - PAD.bottom);
   const parts = [`<text x="${PAD.left}" y="18" font-weight="bold">${escape(title)}</text>`];
@@ -55,11 +56,11 @@ function drawPanel({ title, series }: Panel): string {
   return parts.join("");
 }
 
-/** The next of 1, 2, 5 × 10^k at or above `value`. */
+/** The next of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k at or above `value`. */
 function niceCeiling(value: number): number {
   if (value <= 0) return 1;
   const magnitude = 10 ** Math.floor(Math.log10(value));
-  return ([1, 2, 5, 10].find((m) => m * magnitude >= value) as number) * magnitude;
+  return ([1, 1.5, 2, 3, 4, 5, 6, 8, 10].find((m) => m * magnitude >= value) as number) * magnitude;
 }
 
 function format(value: number): string {
