@@ -11,6 +11,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { announce, host, port } from "./_listen.js";
+import { routeUpgrades } from "./_ws-routes.js";
 
 const workers = Number(process.env.WORKERS ?? 2);
 
@@ -44,14 +45,6 @@ if (cluster.isPrimary) {
     });
   });
   process.on("message", (message: Relay) => toRoom(message.relay));
-  http.on("upgrade", (req, socket, head) => {
-    const path = req.url?.split("?")[0];
-    const wss = path === "/echo" ? echo : path === "/room" ? room : undefined;
-    if (wss === undefined) {
-      socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
-  });
+  routeUpgrades(http, { "/echo": echo, "/room": room });
   http.listen(port, host, () => process.send?.({ port: (http.address() as AddressInfo).port }));
 }

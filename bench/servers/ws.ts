@@ -6,6 +6,7 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket, WebSocketServer } from "ws";
 import { announce, host, port } from "./_listen.js";
+import { routeUpgrades } from "./_ws-routes.js";
 
 const http = createServer();
 const echo = new WebSocketServer({ noServer: true });
@@ -23,14 +24,6 @@ room.on("connection", (ws) => {
   });
 });
 
-http.on("upgrade", (req, socket, head) => {
-  const path = req.url?.split("?")[0];
-  const wss = path === "/echo" ? echo : path === "/room" ? room : undefined;
-  if (wss === undefined) {
-    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
-    return;
-  }
-  wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
-});
+routeUpgrades(http, { "/echo": echo, "/room": room });
 
 http.listen(port, host, () => announce("ws", (http.address() as AddressInfo).port));
