@@ -9,7 +9,7 @@
  * Writes a table to stdout, the figures to scale/results[-cluster].json and the curves to
  * scale/scale[-cluster].svg.
  *
- *   pnpm scale [--compiled] [--rounds 2] [--steps 1000,10000,19000] [--idle 20000] [--only ws,scallion-minimal]
+ *   pnpm scale [--compiled] [--rounds 2] [--steps 1000,10000,19000] [--idle 20000] [--settle 10000] [--only ws,scallion-minimal]
  *   pnpm scale --workers 6 --steps 10000,50000,100000
  */
 import { readFileSync, writeFileSync } from "node:fs";
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "2" },
     steps: { type: "string", default: "1000,5000,10000,50000,100000" },
     idle: { type: "string", default: "20000" },
+    settle: { type: "string", default: "10000" },
     publishes: { type: "string", default: "5" },
     only: { type: "string" },
     workers: { type: "string", default: "0" },
@@ -59,7 +60,7 @@ const contenders = only.split(",").map((name) => {
   if (contender === undefined) throw new Error(`--only: no server named ${name}`);
   return contender;
 });
-const options = { steps, idleMs: Number(args.idle), publishes: Number(args.publishes), mode, workers } as const;
+const options = { steps, idleMs: Number(args.idle), settleMs: Number(args.settle), publishes: Number(args.publishes), mode, workers } as const;
 const holdersNeeded = Math.ceil(Math.max(...steps) / 10_000);
 
 const runs = new Map<string, ScalePoint[][]>(contenders.map((c) => [c.name, []]));

@@ -13,7 +13,11 @@ export interface ScalePoint {
   heapPerConnection: number;
   /** Handshakes per second while the connections of this step were opened. */
   handshakesPerSecond: number;
-  /** CPU the idle server used, as a share of one core, over `idleMs` (heartbeats, timers). */
+  /**
+   * CPU the idle server used, as a share of one core, over `idleMs` (heartbeats, timers), after
+   * `settleMs` more of idle in which it finishes what taking the connections left (GC, V8's
+   * memory reducer).
+   */
   idleCpu: number;
   /** Median milliseconds from one publish to its arrival at every connection. */
   publishMs: number;
@@ -22,6 +26,7 @@ export interface ScalePoint {
 export interface ScaleOptions {
   steps: readonly number[];
   idleMs: number;
+  settleMs: number;
   publishes: number;
   mode: ServerMode;
   /** For the cluster servers: how many node:cluster workers share the connections. */
@@ -51,6 +56,7 @@ export async function measure(contender: Contender, holders: Holders, options: S
       await sleep(1_000);
       const heapUsed = await heap.collect();
       const rss = tree.rss();
+      await sleep(options.settleMs);
       const cpuBefore = tree.cpuSeconds();
       await sleep(options.idleMs);
       const idleCpu = (tree.cpuSeconds() - cpuBefore) / (options.idleMs / 1000);
