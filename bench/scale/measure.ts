@@ -3,6 +3,7 @@ import type { ServerMode, ServerProcess } from "../_process.js";
 import type { Contender } from "../contenders.js";
 import { SERVER_NODE_ARGS } from "../contenders.js";
 import { probe } from "../load/probe.js";
+import { median } from "../load/stats.js";
 import type { Holders } from "./holders.js";
 
 /** What the scale benchmark reads of one server at one number of idle connections. */
@@ -110,9 +111,4 @@ function heapReader(server: ServerProcess): { collect(): Promise<number> } {
       return heap;
     },
   };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
 }
